@@ -1,0 +1,5 @@
+"""`python -m xkeys`."""
+
+from xkeys.cli import main
+
+raise SystemExit(main())

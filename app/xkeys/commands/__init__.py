@@ -1,0 +1,1 @@
+"""One module per CLI command: `configure(parser)` adds options, `run(args) -> int` runs it."""
