@@ -310,7 +310,8 @@ def _guess(v: str, now: float) -> _Guess:
         d["id_style"] = "modern" if len(uid) >= 15 else "legacy"
         conf = "high" if 25 <= len(tail) <= 45 and uid[0] != "0" else "medium"
         return _Guess(Kind.ACCESS_TOKEN, conf,
-                      f"This is an OAuth 1.0a Access Token acting for user id {uid}", d)
+                      "This is an OAuth 1.0a Access Token; it starts with the numeric id of the user it "
+                      "acts for (see details)", d)
 
     if n >= 40 and _B64URL.match(v):
         text = _b64url_text(v)
