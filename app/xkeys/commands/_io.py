@@ -20,7 +20,7 @@ class InputError(Exception):
 
 def _decode(data: bytes, what: str) -> str:
     if len(data) > MAX_BYTES:
-        raise InputError(f"{what} is {len(data):,} bytes; xkeys reads at most {MAX_BYTES:,} bytes")
+        raise InputError(f"{what} is larger than {MAX_BYTES:,} bytes, the most xkeys reads")
     if b"\x00" in data:
         raise InputError(f"{what} contains binary data (NUL bytes); paste text only")
     try:

@@ -116,9 +116,15 @@ def sanitize(text: str) -> tuple[str, list[str]]:
     whitespace inside a token (a line-wrapped paste). A bearer whose `%3D` was decoded to `=`
     by hand is reported (`url-decoded-bearer`) but left as it is.
     """
+    value, fixes, _name = _sanitize(text)
+    return value, fixes
+
+
+def _sanitize(text: str) -> tuple[str, list[str], str | None]:
     fixes: list[str] = []
+    name: str | None = None
     if not text:
-        return "", fixes
+        return "", fixes, None
     v = text
     if any(c in v for c in _ZERO_WIDTH):
         v = v.translate(_ZW_TABLE)
@@ -132,10 +138,12 @@ def sanitize(text: str) -> tuple[str, list[str]]:
         _add(fixes, "stripped-whitespace")
     for _ in range(3):  # prefix, quotes and bearer may nest: export X="Bearer AAA..."
         before = v
-        v = _strip_quotes(v, fixes)
+        if v[:1] in _STRAIGHT_QUOTES or v[:1] in _SMART_QUOTES:
+            v = _strip_quotes(v, fixes)
         m = _NAME_PREFIX.match(v)
         if m and _looks_like_name(m.group("name")) and not _BEARER_PREFIX.match(v):
             v = m.group("value").strip()
+            name = name or m.group("name")
             _add(fixes, "removed-name-prefix")
             v = _strip_quotes(v, fixes)
         m2 = _BEARER_PREFIX.match(v)
@@ -143,7 +151,8 @@ def sanitize(text: str) -> tuple[str, list[str]]:
             v = v[m2.end():]
             _add(fixes, "removed-bearer-prefix")
             v = _strip_quotes(v, fixes)
-        if v == before:
+        v = _strip_quotes(v, fixes)
+        if v == before or not v:
             break
     if v and _WS.search(v):
         pieces = v.split()
@@ -155,7 +164,7 @@ def sanitize(text: str) -> tuple[str, list[str]]:
             fixes.append("double-encoded-bearer")
         elif "%" not in v and "=" in v:
             fixes.append("url-decoded-bearer")
-    return v, fixes
+    return v, fixes, name
 
 
 # --------------------------------------------------------------------------- shapes
@@ -468,11 +477,16 @@ def classify(text: str, field: Kind | str | None = None, *, now: float | None = 
     """
     fld = _resolve_field(field)
     clock = time.time() if now is None else now
-    value, hygiene = sanitize(text if isinstance(text, str) else str(text))
+    value, hygiene, name = _sanitize(text if isinstance(text, str) else str(text))
+    named: Kind | None = parse_field(name) if name else None
+    if fld is None and named is not None and named is not Kind.XAI_API_KEY:
+        fld = named  # `X_API_KEY=...` pasted whole: the name says which field it was meant for
     if not value:
         return Classification(Kind.UNKNOWN, "high", fld, False if fld is not None else None, hygiene,
                               {"length": 0}, "The value is empty: nothing was pasted.", [], None, value)
     g = _guess(value, clock)
+    if named is not None:
+        g.details["named_as"] = named.value
 
     # a wrapped paste that was really two or more values on separate lines
     if g.kind is Kind.UNKNOWN and "removed-inner-whitespace" in hygiene:
