@@ -374,6 +374,13 @@ def _guess(v: str, now: float) -> _Guess:
 
     # -- length bands (alphanumeric) ------------------------------------------------------
     if _ALNUM.match(v):
+        # 32+ hex digits: a hash or another service's key (a random 40-50 char X secret is
+        # hex-only with odds below 1e-17)
+        if _HEX.match(v):
+            d["looks_like"] = "a hexadecimal string"
+            return _Guess(Kind.UNKNOWN, "medium",
+                          "This is a hexadecimal string (a hash or another service's key); X credentials "
+                          "are not hex-only", d)
         if n == 25:
             return _Guess(Kind.CONSUMER_KEY, "high", "This has the shape of an API Key (Consumer Key)", d)
         if n in (21, 22):
@@ -395,11 +402,6 @@ def _guess(v: str, now: float) -> _Guess:
         if n in (42, 43):
             return _Guess(Kind.CONSUMER_SECRET, "medium",
                           "This has the shape of an older API Key Secret (Consumer Secret)", d)
-        if _HEX.match(v):
-            d["looks_like"] = "a hexadecimal string"
-            return _Guess(Kind.UNKNOWN, "medium",
-                          "This is a hexadecimal string (a hash or another service's key); X credentials "
-                          "are not hex-only", d)
         near = _NEAR.get(n)
         if near is not None:
             d["near_kind"] = near[0].value
