@@ -105,9 +105,7 @@ def _read_source(args: argparse.Namespace) -> tuple[str, str, str]:
         path = os.path.expanduser(given) if given else _default_path(kind)
         if kind == "xurl" and os.path.isdir(path):
             path = os.path.join(path, "auth.yml")
-        hint = {"twurlrc": ".twurlrc", "xurl": "auth.yml" if path.endswith((".yml", ".yaml")) else ".xurl",
-                "twarc": "config" if "twarc" in path and not path.endswith(".twarc") else ".twarc"}[kind]
-        return read_path(path), hint, display_path(os.path.abspath(path))
+        return read_path(path), path, display_path(os.path.abspath(path))
     raise InputError("give a source: --from-env, --env-file, --twurlrc, --xurl or --twarc")
 
 
@@ -141,8 +139,8 @@ def _import(args: argparse.Namespace, store: Store) -> int:
             _, redirect = _env_text(dict(os.environ))
             if redirect:
                 prof.callback_url = redirect
-        if wanted and getattr(args, "twurlrc", None) is not None:
-            prof.extra["screen_name"] = wanted
+        if getattr(args, "twurlrc", None) is not None and (wanted or profiles_in_file):
+            prof.extra["screen_name"] = wanted or profiles_in_file[0]  # twurl profiles are usernames
         prof.auth_path = infer_auth_path(prof.values)
         saved = store.save(prof, reason=f"import from {desc}")
         if args.use:
@@ -211,7 +209,7 @@ def _history(args: argparse.Namespace, store: Store) -> int:
         dropped = [f for f in prev if f not in g.fingerprints]
         cur = " (current)" if g is p.current else ""
         sys.stdout.write(f"g{g.gen} {g.at} {g.reason}{cur}\n")
-        for f, fp in g.fingerprints.items():
+        for f, fp in sorted(g.fingerprints.items(), key=lambda kv: FIELDS.index(Kind(kv[0]))):
             kind = Kind(f)
             flag = "changed" if f in changed and prev else ("new" if f in changed else "same")
             n = g.lengths.get(f)
