@@ -1,0 +1,944 @@
+"""Find X credentials in a whole pasted file: .env, JSON, YAML, INI, tool configs, free text.
+
+Two layers:
+
+* **extraction** (`extract`) turns the text into candidates - (name, raw value, line, profile,
+  commented) - knowing the layouts of FACTS.md section 5 "Where other tools keep credentials"
+  and "Real-world files": dotenv (`export`, quotes, comments, CRLF), JSON (nested .NET
+  appsettings, xurl's pre-1.0 file), YAML (Rails secrets, compose, GitHub Actions, `~/.twurlrc`,
+  xurl >= 1.0 `auth.yml`), INI (twarc1 sections, twarc2's header-less config, `.properties`,
+  HOCON), Dockerfile `ENV`, Python/JS/PHP/Ruby/Go settings, two bare lines
+  (python-twitter-tools), the console's "Keys and tokens" page copied with its labels, and any
+  credential-shaped token in free text;
+* **classification** (`scan`) asks `shapes.classify` what each value is. Names are only hints:
+  the shape decides the kind and a name/shape disagreement is a warning, never a reason to drop
+  the value. Other services' secrets are listed by name in `ignored`; placeholders by name in
+  `placeholders`; commented-out values are still leaked values (`commented: true`).
+
+Values are held privately for fill-in (`ScanResult.values()`); `to_dict()` and `repr()` never
+contain them. Contract: shared/DESIGN.md "JSON shapes" (scan).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+import yaml
+
+from xkeys.core import redact
+from xkeys.core.kinds import FIELDS, Kind, label, parse_field
+
+FORMATS: tuple[str, ...] = ("dotenv", "json", "yaml", "ini", "twurlrc", "xurl", "twarc", "portal-text", "text")
+
+_CONFIDENCE_RANK = {"high": 3, "medium": 2, "low": 1}
+
+
+# --------------------------------------------------------------------------------------------
+# candidates
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One value found in the text, before classification."""
+
+    name: str | None           # the name or label it was found under (None: free text)
+    raw: str = field(repr=False)
+    line: int                  # 1-based
+    profile: str | None = None
+    commented: bool = False
+    #: the name parts used to guess the kind and the service (outermost first)
+    parts: tuple[str, ...] = ()
+    #: the kind the layout itself says (twurlrc, xurl, twarc, portal labels); None: guess from parts
+    hint: Kind | None = None
+    #: the layout says this name is no credential at all (twurlrc `username`, ...): skip silently
+    structural: bool = False
+
+
+# --------------------------------------------------------------------------------------------
+# names -> kind hints (FACTS.md section 5 "Real-world files")
+
+#: words naming other services: a value under such a name is never an X credential
+_OTHER_SERVICES = frozenset("""
+google gcp gcloud firebase youtube gmail github gh gitlab bitbucket telegram tg openai anthropic
+claude aws amazon s3 azure microsoft slack discord stripe paypal facebook fb instagram insta
+linkedin reddit mastodon bluesky bsky threads tiktok spotify twilio sendgrid mailgun mailchimp
+sentry heroku vercel netlify supabase postgres postgresql pg mysql redis mongo mongodb database db
+smtp mail email jwt session django flask rails devise cloudinary algolia pusher shopify notion
+airtable dropbox twitch huggingface hf cohere mistral groq gemini pinecone ngrok docker npm pypi
+apple okta auth0 cloudflare digitalocean jira atlassian zoom whatsapp weibo yandex mapbox
+openweather weather newsapi giphy imgur unsplash pexels deepl elevenlabs replicate stability
+""".split())
+
+#: words that say "this is X / Twitter"
+_X_WORDS = frozenset({"twitter", "tw", "x", "twurl", "twarc", "tweepy", "twython", "tweet", "tweets", "xapi"})
+
+#: words of settings that are not credentials (ports, URLs, user names...)
+_NON_CREDENTIAL = frozenset("""
+user username screen name handle url uri urls uris host hostname port path dir file callback
+redirect debug env environment mode level log logging timeout interval region locale lang
+language enabled enable disable disabled version owner userid uid count limit max min
+""".split())
+
+#: words that make any name a plain setting, whatever else it says (`token_type`, `BEARER_TOKEN_URL`,
+#: `access_token_expires_at`, `CONSUMER_KEY_FILE`)
+_NEVER_CREDENTIAL = frozenset("""
+type url uri urls uris host hostname port path dir file filename callback redirect debug expires
+expiry expiration expire scope scopes level log timeout username screen name handle email
+""".split())
+
+_SECRET_WORDS = frozenset({"secret", "secrets", "secet", "secert", "secrt", "scret", "sercet", "secrete", "sec"})
+
+
+def _words(name: str) -> list[str]:
+    """`Twitter__ConsumerAPIKey` -> ['twitter', 'consumer', 'api', 'key']."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", spaced)
+    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
+
+
+def _kind_from_words(words: list[str], x_context: bool) -> Kind | None:
+    """The kind a name suggests, from its words (typos of "secret" included)."""
+    w = set(words)
+    joined = "".join(words)
+    secret = bool(w & _SECRET_WORDS) or "secret" in joined
+    if "xai" in w or "grok" in w:
+        return Kind.XAI_API_KEY
+    if "bearer" in w:
+        return Kind.BEARER_TOKEN
+    if "refresh" in w:
+        return Kind.OAUTH2_REFRESH_TOKEN
+    if "client" in w:
+        if secret:
+            return Kind.CLIENT_SECRET
+        if "id" in w or joined.endswith("clientid") or "key" in w:
+            return Kind.CLIENT_ID
+        return None
+    if ("oauth2" in w or {"oauth", "2"} <= w) and ("token" in w or "access" in w):
+        return Kind.OAUTH2_ACCESS_TOKEN
+    if w & {"consumer", "api", "app", "ck", "cs"}:
+        if secret or "cs" in w:
+            return Kind.CONSUMER_SECRET
+        if w & {"key", "keys", "consumer", "ck", "id"}:
+            return Kind.CONSUMER_KEY
+        if "token" in w and "access" in w:
+            return Kind.ACCESS_TOKEN
+        return None
+    if w & {"access", "token", "oauth", "user", "tokens"}:
+        if secret:
+            return Kind.ACCESS_TOKEN_SECRET
+        if w & {"token", "key", "tokens"}:
+            return Kind.ACCESS_TOKEN
+        return None
+    if x_context and w <= {"key", "secret", "id"} | _SECRET_WORDS:
+        return Kind.CONSUMER_SECRET if secret else Kind.CONSUMER_KEY
+    return None
+
+
+def _name_info(parts: tuple[str, ...]) -> tuple[Kind | None, str]:
+    """(kind hint, verdict) for a name: verdict is "x", "other" (another service),
+    "setting" (not a credential) or "neutral"."""
+    if not parts:
+        return None, "neutral"
+    last = parts[-1]
+    direct = parse_field(last)
+    # the nearest part naming a service decides which service this is
+    x_context = False
+    for i, part in enumerate(reversed(parts)):
+        pw = set(_words(part))
+        if pw & _OTHER_SERVICES and not (i > 0 and x_context):
+            if not (pw & _X_WORDS) or pw & {"google", "github", "openai", "aws", "telegram"}:
+                return None, "other"
+        if pw & _X_WORDS:
+            x_context = True
+            break
+    words = _words(last)
+    if set(words) & _NEVER_CREDENTIAL:
+        return None, "setting"
+    if direct is not None:
+        return direct, "x"
+    kind = _kind_from_words([w for w in words if w not in _X_WORDS], x_context)
+    if kind is None and len(parts) > 1 and set(words) <= {"key", "secret", "token", "id"}:
+        kind = _kind_from_words(_words(parts[-2]) + words, x_context)
+    if kind is not None:
+        return kind, "x"
+    if set(words) & _NON_CREDENTIAL or "password" in "".join(words) or "passwd" in words:
+        return None, "setting"
+    return None, "neutral"
+
+
+# --------------------------------------------------------------------------------------------
+# placeholders (FACTS.md section 5 "Real-world files": xxxxx, your-key-here, <CONSUMER KEY>,
+# ***, the variable's own name, ${{ secrets.X }}, <%= ENV[...] %>, masked values of real length)
+
+_FILLER_ONLY = re.compile(r"^[xX*•·.#_\-\s…?0]*$")
+_MASKED = re.compile(r"(?i)x{4,}|\*{3,}|•{2,}|·{2,}|\.{3,}|…")
+_TEMPLATE = re.compile(
+    r"\$\{\{.*?\}\}|\$\{[^}]*\}|^\$[A-Za-z_]\w*$|<%.*?%>|\{\{.*?\}\}|%\([^)]*\)[sd]|^%[A-Za-z_]\w*%$"
+    r"|^<[^<>]*>$|^\[[^\[\]]*\]$|^\{[^{}]*\}$|^@[A-Za-z_]\w*@$|^\$\(.*\)$"
+)
+_REFERENCE = re.compile(
+    r"(?i)getenv|environ\b|environ\[|process\.env|\bENV\[|\benv\(|\bENV\.fetch|System\.getenv"
+    r"|GetEnvironmentVariable|os\.Getenv|\bsecrets\.|\bvars\.|\bconfig\(|\bsettings\.|Deno\.env"
+    r"|import\.meta\.env|\bgetattr\(|\bconfig\[|\bConfiguration\["
+)
+_PLACEHOLDER_WORDS = frozenset("""
+your yours my insert enter replace paste put here placeholder example sample dummy fake changeme
+redacted hidden removed todo tbd fixme none null nil undefined empty secret token key value foo bar
+""".split())
+_EMPTY_WORDS = frozenset({"", "none", "null", "nil", "undefined", "~", "-", "n/a", "na", "tbd", "todo"})
+
+
+def is_placeholder(value: str, name: str | None = None) -> bool:
+    """True when `value` is a stand-in, not a credential (empty, masked, template, reference...)."""
+    v = value.strip().strip("\"'`‘’“”").strip()
+    if v.lower() in _EMPTY_WORDS or _FILLER_ONLY.match(v):
+        return True
+    if _MASKED.search(v) or _TEMPLATE.search(v) or _REFERENCE.search(v):
+        return True
+    words = _words(v)
+    if not words:
+        return True
+    if len(words) > 1 or not v.isalnum():
+        # YOUR_CONSUMER_KEY, your-key-here, <CONSUMER KEY>, yourConsumerKey ... (split words only:
+        # a random token never splits into dictionary words)
+        if set(words) & _PLACEHOLDER_WORDS and sum(len(w) for w in words) < 60:
+            if any(len(w) > 2 and w.isalpha() for w in words if w in _PLACEHOLDER_WORDS):
+                return True
+    vn = "".join(words)
+    if parse_field(v) is not None:
+        return True
+    if name:
+        nn = "".join(_words(name.split(".")[-1].split(":")[-1]))
+        if nn and len(nn) >= 3 and (vn == nn or (nn in vn and len(vn) < len(nn) + 12)):
+            return True
+    if " " in v.strip() and all(w.isalpha() for w in words):
+        return True  # prose ("put the key here"), never a credential
+    return False
+
+
+# --------------------------------------------------------------------------------------------
+# tree walking for JSON and YAML
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    value: str
+    line: int
+
+
+_Tree = Union[dict, list, _Leaf, None]
+
+
+def _yaml_tree(node: yaml.Node | None) -> _Tree:
+    if node is None:
+        return None
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, _Tree] = {}
+        for k, v in node.value:
+            key = str(k.value) if isinstance(k, yaml.ScalarNode) else "?"
+            out[key] = _yaml_tree(v)
+            if isinstance(out[key], _Leaf) or out[key] is None:
+                pass
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_yaml_tree(v) for v in node.value]
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag.endswith(":null") and node.value in ("", "~", "null", "Null", "NULL"):
+            return _Leaf("", node.start_mark.line + 1)
+        return _Leaf(str(node.value), node.start_mark.line + 1)
+    return None
+
+
+class _Locator:
+    """Finds the line of each JSON key/value, walking the text in document order."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+
+    def _line(self, offset: int) -> int:
+        lo, hi = 0, len(self.line_starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.line_starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1
+
+    def find(self, s: str) -> int:
+        for enc in (json.dumps(s), json.dumps(s, ensure_ascii=False)):
+            i = self.text.find(enc, self.pos)
+            if i >= 0:
+                self.pos = i + len(enc)
+                return self._line(i)
+        return self._line(self.pos)
+
+    def find_scalar(self, s: str) -> int:
+        m = re.compile(re.escape(s)).search(self.text, self.pos)
+        if m:
+            self.pos = m.end()
+            return self._line(m.start())
+        return self._line(self.pos)
+
+
+def _json_tree(obj: Any, loc: _Locator) -> _Tree:
+    if isinstance(obj, dict):
+        out: dict[str, _Tree] = {}
+        for k, v in obj.items():
+            loc.find(str(k))
+            out[str(k)] = _json_tree(v, loc)
+        return out
+    if isinstance(obj, list):
+        return [_json_tree(v, loc) for v in obj]
+    if obj is None:
+        return _Leaf("", loc.find_scalar("null"))
+    if isinstance(obj, str):
+        return _Leaf(obj, loc.find(obj))
+    s = json.dumps(obj)
+    return _Leaf(s, loc.find_scalar(s))
+
+
+_KV_ITEM = re.compile(r"^\s*([A-Za-z_][\w.\-]*)\s*=(.*)$", re.S)
+
+
+def _walk_generic(tree: _Tree, parts: tuple[str, ...], shown: str = "") -> Iterator[Candidate]:
+    """Every leaf of a JSON/YAML tree; `parts` are the keys (for hints), `shown` the dotted path
+    with list indexes (`jobs.post.steps[1].with.consumer-key`)."""
+    if isinstance(tree, dict):
+        for k, v in tree.items():
+            yield from _walk_generic(v, parts + (k,), f"{shown}.{k}" if shown else k)
+    elif isinstance(tree, list):
+        for i, item in enumerate(tree):
+            if isinstance(item, _Leaf):
+                m = _KV_ITEM.match(item.value)
+                if m:  # compose `environment: [- KEY=value]`
+                    name = m.group(1)
+                    yield Candidate(f"{shown}.{name}" if shown else name, _unquote(m.group(2).strip())[0],
+                                    item.line, parts=parts + (name,))
+                    continue
+            # a list of plain values is one setting; a list of mappings gets indexes
+            yield from _walk_generic(item, parts, shown if isinstance(item, _Leaf) else f"{shown}[{i}]")
+    elif isinstance(tree, _Leaf) and parts:
+        yield Candidate(shown, tree.value, tree.line, parts=parts)
+
+
+def _leaf(tree: _Tree, *path: str) -> _Leaf | None:
+    for p in path:
+        if not isinstance(tree, dict):
+            return None
+        tree = tree.get(p)
+    return tree if isinstance(tree, _Leaf) else None
+
+
+# twurl: profiles: {username: {consumer_key: {username, consumer_key, consumer_secret, token,
+# secret}}}, configuration: {default_profile: [username, consumer_key]}, bearer_tokens: {ck: bearer}
+# (FACTS.md section 5)
+_TWURL_KEYS = {
+    "consumer_key": Kind.CONSUMER_KEY, "consumer_secret": Kind.CONSUMER_SECRET,
+    "token": Kind.ACCESS_TOKEN, "secret": Kind.ACCESS_TOKEN_SECRET,
+}
+
+
+def _is_twurlrc(tree: _Tree) -> bool:
+    return isinstance(tree, dict) and isinstance(tree.get("profiles"), dict) and (
+        "configuration" in tree or "bearer_tokens" in tree or any(
+            isinstance(v, dict) and any(isinstance(a, dict) and ("consumer_key" in a or "token" in a)
+                                        for a in v.values())
+            for v in tree["profiles"].values()))
+
+
+def _walk_twurlrc(tree: dict) -> tuple[list[Candidate], str | None]:
+    out: list[Candidate] = []
+    ck_profile: dict[str, str] = {}
+    profiles = tree.get("profiles") or {}
+    for user, apps in profiles.items():
+        if not isinstance(apps, dict):
+            continue
+        many = len(apps) > 1
+        for ck, entry in apps.items():
+            prof = f"{user} ({ck[:6]})" if many else user
+            ck_profile[ck] = prof
+            if not isinstance(entry, dict):
+                continue
+            for key, sub in entry.items():
+                if not isinstance(sub, _Leaf):
+                    continue
+                kind = _TWURL_KEYS.get(key)
+                out.append(Candidate(key, sub.value, sub.line, prof, parts=(key,), hint=kind,
+                                     structural=kind is None and key == "username"))
+    default = None
+    dp = tree.get("configuration", {}).get("default_profile") if isinstance(tree.get("configuration"), dict) else None
+    if isinstance(dp, list) and len(dp) >= 2 and all(isinstance(x, _Leaf) for x in dp[:2]):
+        default = ck_profile.get(dp[1].value) or (dp[0].value if dp[0].value in profiles else None)
+    bearers = tree.get("bearer_tokens")
+    if isinstance(bearers, dict):
+        for ck, tok in bearers.items():
+            if isinstance(tok, _Leaf):
+                out.append(Candidate("bearer_tokens", tok.value, tok.line, ck_profile.get(ck),
+                                     parts=("bearer_tokens",), hint=Kind.BEARER_TOKEN))
+    for key, sub in tree.items():
+        if key not in ("profiles", "configuration", "bearer_tokens"):
+            out.extend(_walk_generic(sub, (key,), key))
+    return out, default
+
+
+# xurl >= 1.0 `~/.xurl/auth.yml`: apps: {name: {client_id, client_secret, redirect_uri,
+# default_user, oauth2_tokens: {user: {type, oauth2: {access_token, refresh_token,
+# expiration_time}}}, oauth1_token: {type, oauth1: {access_token, token_secret, consumer_key,
+# consumer_secret}}, bearer_token: {type, bearer}}}, default_app. Before 1.0 `~/.xurl` was one JSON
+# file with oauth2_tokens / oauth1_tokens / bearer_token at the top (FACTS.md section 5).
+_XURL_APP_KEYS = {"client_id": Kind.CLIENT_ID, "client_secret": Kind.CLIENT_SECRET}
+_XURL_O1 = {"access_token": Kind.ACCESS_TOKEN, "token_secret": Kind.ACCESS_TOKEN_SECRET,
+            "consumer_key": Kind.CONSUMER_KEY, "consumer_secret": Kind.CONSUMER_SECRET}
+_XURL_O2 = {"access_token": Kind.OAUTH2_ACCESS_TOKEN, "refresh_token": Kind.OAUTH2_REFRESH_TOKEN}
+_XURL_STRUCTURAL = {"type", "expiration_time", "default_user", "redirect_uri", "file_path"}
+
+
+def _is_xurl(tree: _Tree) -> bool:
+    if not isinstance(tree, dict):
+        return False
+    if isinstance(tree.get("apps"), dict) and ("default_app" in tree or any(
+            isinstance(a, dict) and ({"oauth2_tokens", "oauth1_token", "bearer_token", "client_id"} & set(a))
+            for a in tree["apps"].values())):
+        return True
+    return bool({"oauth2_tokens", "oauth1_tokens"} & set(tree)) and all(
+        k in ("oauth2_tokens", "oauth1_tokens", "bearer_token", "file_path") for k in tree)
+
+
+def _walk_xurl_app(app: dict, prof: str | None) -> Iterator[Candidate]:
+    for key, sub in app.items():
+        if key in _XURL_APP_KEYS and isinstance(sub, _Leaf):
+            yield Candidate(key, sub.value, sub.line, prof, parts=(key,), hint=_XURL_APP_KEYS[key])
+        elif key == "oauth2_tokens" and isinstance(sub, dict):
+            for user, tok in sub.items():
+                for k2, leaf in ((tok.get("oauth2") or {}) if isinstance(tok, dict) else {}).items():
+                    if isinstance(leaf, _Leaf):
+                        yield Candidate(f"oauth2_tokens.{user}.{k2}", leaf.value, leaf.line, prof,
+                                        parts=(k2,), hint=_XURL_O2.get(k2), structural=k2 not in _XURL_O2)
+        elif key in ("oauth1_token", "oauth1_tokens") and isinstance(sub, dict):
+            for k2, leaf in ((sub.get("oauth1") or {}) if isinstance(sub.get("oauth1"), dict) else {}).items():
+                if isinstance(leaf, _Leaf):
+                    yield Candidate(f"{key}.{k2}", leaf.value, leaf.line, prof, parts=(k2,),
+                                    hint=_XURL_O1.get(k2), structural=k2 not in _XURL_O1)
+        elif key == "bearer_token" and isinstance(sub, dict):
+            leaf = sub.get("bearer")
+            if isinstance(leaf, _Leaf):
+                yield Candidate("bearer_token", leaf.value, leaf.line, prof, parts=("bearer_token",),
+                                hint=Kind.BEARER_TOKEN)
+        elif isinstance(sub, _Leaf):
+            yield Candidate(key, sub.value, sub.line, prof, parts=(key,), structural=key in _XURL_STRUCTURAL)
+
+
+def _walk_xurl(tree: dict) -> tuple[list[Candidate], str | None]:
+    apps = tree.get("apps")
+    if not isinstance(apps, dict):
+        return list(_walk_xurl_app(tree, None)), None
+    out: list[Candidate] = []
+    for name, app in apps.items():
+        if isinstance(app, dict):
+            out.extend(_walk_xurl_app(app, name))
+    d = tree.get("default_app")
+    default = d.value if isinstance(d, _Leaf) and d.value in apps else None
+    return out, default
+
+
+# --------------------------------------------------------------------------------------------
+# line-based extraction (dotenv, INI, twarc, properties, HOCON, code, portal text, free text)
+
+_COMMENT = re.compile(r"^\s*(?:#+|//+|;+|REM\s|::|<!--|/\*+|\*(?!\*)|--(?!-))\s?")
+_SECTION = re.compile(r"^\s*\[\s*([^\[\]=]+?)\s*\]\s*$")
+_DOCKER_ENV = re.compile(r"^\s*(?:ENV|ARG)\s+([A-Za-z_]\w*)\s+(?!=)(\S.*?)\s*$")
+_PHP_DEFINE = re.compile(r"""define\(\s*(["'])(?P<name>[^"']+)\1\s*,\s*(?P<value>"[^"]*"|'[^']*')""")
+_LABEL_VALUE = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z0-9 .()/\-]{1,40}?)\s*[:=]\s*(?P<value>\S+)\s*$")
+_ASSIGN = re.compile(
+    r"""
+    (?:(?P<q>["'`])(?P<qname>[^"'`\n]{1,120})(?P=q)       # "quoted name"
+     | (?<![\w.$@\-])(?P<name>[A-Za-z_$@][\w.\-$@]*(?:\[["']?[\w.\-]+["']?\])*)  # bare name, subscripts
+    )
+    (?:\s*:\s*[A-Za-z_][\w.]*(?:\[[\w., |]*\])?(?=\s*=[^=>]))?   # a type annotation `name: str = `
+    \s*(?P<op>=>|:=|\?=|=(?![=>])|:(?![:/]))[ \t]*
+    (?P<value>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`\n]*`|\$\{[^}\n]*\}+|<%.*?%>|[^\s,;&()"'\]}]*)
+    """,
+    re.X,
+)
+_DOCKER_OTHER = re.compile(
+    r"^(?:FROM|RUN|CMD|WORKDIR|COPY|ADD|EXPOSE|ENTRYPOINT|LABEL|USER|VOLUME|HEALTHCHECK|SHELL|ONBUILD)\s")
+_CODE = re.compile(
+    r"(?m)^\s*(?:import\s|from\s+\S+\s+import\s|def\s|class\s|const\s|let\s|var\s|module\.exports|<\?php"
+    r"|package\s|using\s|require\(|function\s|return\s|public\s|private\s|func\s)")
+_TOKEN = re.compile(r"[A-Za-z0-9%_\-+/=]{16,}")
+_SHELL_PREFIX = re.compile(r"^\s*(?:export|set|setx|declare(?:\s+-x)?|local|readonly|ENV|ARG|-)\s+")
+_TWARC_KEYS = frozenset({"consumer_key", "consumer_secret", "access_token", "access_token_secret", "bearer_token"})
+
+
+def _unquote(v: str) -> tuple[str, bool]:
+    """Remove one pair of syntax quotes (they are the file's syntax, not a paste mistake)."""
+    if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'`":
+        inner = v[1:-1]
+        if v[0] == '"':
+            inner = inner.replace('\\"', '"')
+        elif v[0] == "'":
+            inner = inner.replace("\\'", "'")
+        return inner, True
+    return v, False
+
+
+@dataclass
+class _LineScan:
+    cands: list[Candidate] = field(default_factory=list)
+    styles: dict[str, int] = field(default_factory=dict)
+    sections: list[str] = field(default_factory=list)
+
+    def add(self, cand: Candidate, style: str) -> None:
+        self.cands.append(cand)
+        self.styles[style] = self.styles.get(style, 0) + 1
+
+
+def _is_label_line(s: str) -> Kind | None:
+    s = s.strip().rstrip(":").strip()
+    if not s or len(s) > 40 or not re.fullmatch(r"[A-Za-z][A-Za-z0-9 .()\-]*", s):
+        return None
+    if " " not in s and not s[0].isupper():
+        return None
+    return parse_field(s)
+
+
+def _style_of(body: str, m: re.Match[str], shell: bool) -> str:
+    op = m.group("op")
+    before = body[: m.start()].strip()
+    if shell and op == "=" and not before:
+        return "dotenv"
+    if before:
+        return "code"
+    if m.group("qname") is not None:
+        return "code" if op != ":" else "json-ish"
+    if op == "=":
+        gap = body[m.end("name"): m.start("op")] if m.group("name") else ""
+        after = body[m.end("op"): m.start("value")]
+        if gap or after:
+            return "ini"
+        return "dotenv"
+    if op == ":":
+        return "yaml"
+    return "code"
+
+
+def _scan_lines(text: str, only_comments: bool = False) -> _LineScan:
+    out = _LineScan()
+    section: str | None = None
+    pending: tuple[str, Kind, int] | None = None   # a portal label waiting for its value line
+    for lineno, raw_line in enumerate(text.splitlines(), 1):
+        line = raw_line.strip()
+        if not line:
+            continue
+        commented = False
+        cm = _COMMENT.match(line)
+        if cm and not line.startswith("---"):
+            commented = True
+            line = line[cm.end():].strip().rstrip("*/").rstrip("-->").strip()
+            if not line:
+                continue
+        elif only_comments:
+            continue
+        sm = _SECTION.match(line)
+        if sm and not commented:
+            section = sm.group(1)
+            out.sections.append(section)
+            pending = None
+            continue
+        # portal text: a label on its own line, the value on one of the next lines
+        lk = _is_label_line(line)
+        if lk is not None:
+            pending = (line.strip().rstrip(":").strip(), lk, lineno)
+            continue
+        if pending is not None and lineno - pending[2] <= 3:
+            if " " not in line and len(line) >= 8:
+                out.add(Candidate(pending[0], line, lineno, section, commented, (pending[0],), pending[1]), "portal")
+                pending = None
+                continue
+        else:
+            pending = None
+        lv = _LABEL_VALUE.match(line)
+        if lv and " " in lv.group("label").strip() and parse_field(lv.group("label")) is not None:
+            lab = lv.group("label").strip()
+            out.add(Candidate(lab, _unquote(lv.group("value"))[0], lineno, section, commented, (lab,),
+                              parse_field(lab)), "portal")
+            continue
+        used: list[tuple[int, int]] = []
+        shell = False
+        body = line
+        dm = _DOCKER_ENV.match(body)
+        if dm and "=" not in dm.group(1):
+            val = _unquote(dm.group(2))[0]
+            out.add(Candidate(dm.group(1), val, lineno, section, commented, (dm.group(1),)), "dotenv")
+            continue
+        sp = _SHELL_PREFIX.match(body)
+        if sp:
+            body = body[sp.end():]
+            shell = True
+        for pm in _PHP_DEFINE.finditer(body):
+            name = pm.group("name")
+            out.add(Candidate(name, _unquote(pm.group("value"))[0], lineno, section, commented, (name,)), "code")
+            used.append(pm.span())
+        for m in ([] if _DOCKER_OTHER.match(body) else _ASSIGN.finditer(body)):
+            if any(a <= m.start() < b for a, b in used):
+                continue
+            name = m.group("qname") if m.group("qname") is not None else m.group("name")
+            rawv, op = m.group("value"), m.group("op")
+            if op == ":" and not rawv and m.group("qname") is None:
+                continue  # `key:` opening a block, or prose
+            if op == ":" and m.group("name") and body[m.start("name") - 1: m.start("name")] == "/":
+                continue
+            val, quoted = _unquote(rawv)
+            style = _style_of(body, m, shell)
+            end = m.end()
+            follows = body[m.end("value"): m.end("value") + 1]
+            if not quoted and rawv.endswith("{"):
+                continue  # a block opens (HOCON `twitter {`)
+            if not quoted and (follows == "(" or rawv.endswith("[")):
+                # an expression: `os.getenv("X")`, `os.environ["X"]` is a reference (a placeholder);
+                # anything else (`tweepy.Client(`) is code: look inside it instead
+                close = body.find(")" if follows == "(" else "]", m.end("value"))
+                expr = body[m.start("value"): close + 1 if close >= 0 else len(body)]
+                if not _REFERENCE.search(expr):
+                    continue
+                val, end = expr, m.start("value") + len(expr)
+            elif not quoted and rawv.lower() in ("bearer", "oauth", "basic"):
+                continue  # an Authorization header: the token that follows is found as free text
+            elif not quoted and op == "=" and (shell or style == "dotenv"):
+                # dotenv: an unquoted value runs to the end of the line, minus an inline comment
+                # or a next `NAME=` (Dockerfile `ENV A=1 B=2`)
+                rest = re.split(r"\s+#", body[m.start("value"):], maxsplit=1)[0]
+                rest = re.split(r"\s+(?=[A-Za-z_]\w*=)", rest, maxsplit=1)[0].rstrip()
+                val, end = rest, m.start("value") + len(rest)
+            parts = tuple(p for p in re.split(r"[\[\]\"']+", name) if p)
+            out.add(Candidate(name, val, lineno, section, commented, parts or (name,)), style)
+            used.append((m.start(), end))
+        # whatever is left: credential-shaped tokens in free text (python-twitter-tools' two bare
+        # lines, a curl command, a chat message)
+        for tm in _TOKEN.finditer(body):
+            if any(a <= tm.start() < b for a, b in used):
+                continue
+            tok = tm.group(0).rstrip(".,;:)")
+            out.add(Candidate(None, tok, lineno, section, commented, ()), "free")
+    return out
+
+
+def _line_format(ls: _LineScan, text: str) -> str:
+    st = ls.styles
+    named = [c for c in ls.cands if c.name is not None]
+    if st.get("portal", 0) and st.get("portal", 0) >= len(named) / 2:
+        return "portal-text"
+    twarc_names = [c for c in named if c.name in _TWARC_KEYS]
+    if twarc_names and len(twarc_names) == len(named) and (st.get("ini", 0) >= len(named) / 2 or ls.sections):
+        return "twarc"
+    if ls.sections and (st.get("ini", 0) + st.get("dotenv", 0)) >= len(named) / 2 and named:
+        return "ini"
+    if _CODE.search(text):
+        return "text"  # Python / JS / PHP / Go ... settings
+    counts = {k: st.get(k, 0) for k in ("dotenv", "ini", "yaml")}
+    best = max(counts, key=lambda k: counts[k])
+    if counts[best] and counts[best] >= st.get("code", 0) + st.get("json-ish", 0):
+        return best
+    return "text"
+
+
+# --------------------------------------------------------------------------------------------
+# format detection
+
+
+def _try_json(text: str) -> Any:
+    s = text.strip()
+    if not s or s[0] not in "{[":
+        return None
+    try:
+        return json.loads(s)
+    except ValueError:
+        pass
+    # JSON with comments and trailing commas (.NET appsettings.json): blank them, keep the lines
+    cleaned = re.sub(r"(?m)^\s*//.*$", "", s)
+    cleaned = re.sub(r",(\s*[}\]])", r"\1", cleaned)
+    try:
+        return json.loads(cleaned)
+    except ValueError:
+        return None
+
+
+def _try_yaml(text: str) -> _Tree:
+    if "\t" in text and not re.search(r"^[ ]+\S", text, re.M):
+        pass
+    try:
+        docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return None
+    docs = [d for d in docs if d is not None]
+    if len(docs) != 1 or not isinstance(docs[0], (yaml.MappingNode, yaml.SequenceNode)):
+        return None
+    return _yaml_tree(docs[0])
+
+
+def _nested(tree: _Tree) -> bool:
+    if isinstance(tree, dict):
+        return any(isinstance(v, (dict, list)) for v in tree.values())
+    return isinstance(tree, list)
+
+
+def _filename_format(filename: str | None) -> str | None:
+    if not filename:
+        return None
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    path = filename.replace("\\", "/").lower()
+    if base == ".twurlrc":
+        return "twurlrc"
+    if base == ".twarc" or path.endswith("twarc/config"):
+        return "twarc"
+    if base == "auth.yml" and "xurl" in path or base == ".xurl":
+        return "xurl"
+    if base.startswith(".env") or base.endswith(".env"):
+        return "dotenv"
+    if base.endswith(".json"):
+        return "json"
+    if base.endswith((".yml", ".yaml")):
+        return "yaml"
+    if base.endswith((".ini", ".cfg", ".properties", ".conf", ".toml")):
+        return "ini"
+    return None
+
+
+def extract(text: str, filename: str | None = None) -> tuple[str, list[Candidate], str | None]:
+    """(format, candidates, default profile) - the parsing layer, without classification."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    obj = _try_json(text)
+    if obj is not None and isinstance(obj, (dict, list)):
+        tree = _json_tree(obj, _Locator(text))
+        comments = _scan_lines(text, only_comments=True).cands
+        if _is_xurl(tree):
+            cands, default = _walk_xurl(tree)  # type: ignore[arg-type]
+            return "xurl", cands + comments, default
+        return "json", list(_walk_generic(tree, ())) + comments, None
+    tree = _try_yaml(text)
+    if tree is not None:
+        comments = _scan_lines(text, only_comments=True).cands
+        if _is_twurlrc(tree):
+            cands, default = _walk_twurlrc(tree)  # type: ignore[arg-type]
+            return "twurlrc", cands + comments, default
+        if _is_xurl(tree):
+            cands, default = _walk_xurl(tree)  # type: ignore[arg-type]
+            return "xurl", cands + comments, default
+        if _nested(tree):
+            return "yaml", list(_walk_generic(tree, ())) + comments, None
+    ls = _scan_lines(text)
+    fmt = _line_format(ls, text)
+    hinted = _filename_format(filename)
+    if hinted in ("twarc", "ini", "dotenv", "yaml") and fmt in ("dotenv", "ini", "yaml", "twarc", "text"):
+        fmt = hinted if not (hinted == "ini" and fmt == "twarc") else fmt
+    cands = ls.cands
+    if fmt == "twarc":
+        cands = [Candidate(c.name, c.raw, c.line, c.profile, c.commented, c.parts,
+                           parse_field(c.name) if c.name else None) for c in cands]
+    default = "main" if fmt == "twarc" and "main" in ls.sections else None
+    return fmt, cands, default
+
+
+# --------------------------------------------------------------------------------------------
+# classification
+
+
+@dataclass
+class Finding:
+    kind: Kind
+    field: str | None
+    line: int
+    confidence: str
+    fingerprint: str
+    hygiene: list[str]
+    matches_field: bool | None
+    message: str
+    profile: str | None = None
+    commented: bool = False
+    #: the kind the name suggested (None: no name, or a name that says nothing)
+    named_kind: Kind | None = None
+    _value: str = field(default="", repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "field": self.field,
+            "line": self.line,
+            "confidence": self.confidence,
+            "fingerprint": self.fingerprint,
+            "hygiene": list(self.hygiene),
+            "matches_field": self.matches_field,
+            "message": self.message,
+            "profile": self.profile,
+            "commented": self.commented,
+        }
+
+
+@dataclass
+class ScanResult:
+    format: str
+    findings: list[Finding] = field(default_factory=list)
+    placeholders: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    default_profile: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "findings": [f.to_dict() for f in self.findings],
+            "placeholders": list(self.placeholders),
+            "ignored": list(self.ignored),
+        }
+
+    @property
+    def mismatches(self) -> list[Finding]:
+        return [f for f in self.findings if f.matches_field is False]
+
+    @property
+    def exit_code(self) -> int:
+        """0: credentials found, all match their names; 1: nothing found or a mismatch."""
+        return 0 if self.findings and not self.mismatches else 1
+
+    def profiles(self) -> list[str]:
+        """Profile names in the file, the file's default first."""
+        seen: list[str] = []
+        for f in self.findings:
+            if f.profile is not None and f.profile not in seen:
+                seen.append(f.profile)
+        if self.default_profile in seen:
+            seen.remove(self.default_profile)  # type: ignore[arg-type]
+            seen.insert(0, self.default_profile)  # type: ignore[arg-type]
+        return seen
+
+    def values(self, profile: str | None = None) -> dict[Kind, str]:
+        """The best value per kind, for filling fields: the given profile (default: the file's
+        default profile, else the first one) plus values outside any profile."""
+        profs = self.profiles()
+        chosen = profile if profile is not None else (profs[0] if profs else None)
+        best: dict[Kind, tuple[tuple[int, ...], str]] = {}
+        for i, f in enumerate(self.findings):
+            if f.kind not in FIELDS or f.profile not in (None, chosen):
+                continue
+            rank = (
+                0 if f.commented else 1,
+                {True: 2, None: 1, False: 0}[f.matches_field],
+                _CONFIDENCE_RANK.get(f.confidence, 0),
+                1 if f.profile == chosen else 0,
+                -i,
+            )
+            if f.kind not in best or rank > best[f.kind][0]:
+                best[f.kind] = (rank, f._value)
+        return {k: best[k][1] for k in FIELDS if k in best}
+
+    def __repr__(self) -> str:
+        return (f"ScanResult(format={self.format!r}, findings={len(self.findings)}, "
+                f"placeholders={self.placeholders!r}, ignored={self.ignored!r})")
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def _credible(cls: Any, value: str) -> bool:
+    """A value with no telling name counts only when its shape is convincing."""
+    if cls.kind in (Kind.UNKNOWN,):
+        return False
+    if cls.confidence == "high":
+        return True
+    mixed = any(c.isdigit() for c in value) and any(c.isupper() for c in value) and any(c.islower() for c in value)
+    return cls.confidence == "medium" and mixed
+
+
+def scan(text: str, filename: str | None = None) -> ScanResult:
+    """Find every X credential in `text` (a whole file or paste). See the module docstring."""
+    from xkeys.core.shapes import classify  # A's module; imported here so extraction stands alone
+
+    fmt, cands, default = extract(text, filename)
+    result = ScanResult(fmt, default_profile=default)
+    placeholders: list[str] = []
+    ignored: list[str] = []
+    seen: set[tuple[str | None, int, str, str | None]] = set()
+    for c in cands:
+        if c.structural:
+            continue
+        if c.hint is not None:
+            hint, verdict = c.hint, "x"
+        elif c.name is not None:
+            hint, verdict = _name_info(c.parts or (c.name,))
+        else:
+            hint, verdict = None, "free"
+        if verdict == "other":
+            ignored.append(c.name or "")
+            continue
+        if c.name is not None and is_placeholder(c.raw, c.name):
+            (placeholders if verdict == "x" else ignored).append(c.name)
+            continue
+        if not c.raw.strip():
+            continue
+        cls = classify(c.raw, field=hint)
+        value = cls.value
+        if c.name is None and (not _credible(cls, value) or is_placeholder(value)):
+            continue
+        if verdict in ("setting", "neutral") and not _credible(cls, value):
+            ignored.append(c.name or "")
+            continue
+        if verdict == "x" and cls.kind is Kind.UNKNOWN and len(value) < 16 and not any(
+                ch.isdigit() for ch in value):
+            placeholders.append(c.name or "")  # `API_KEY=abc`, `token: test` - no credential
+            continue
+        key = (c.profile, c.line, redact.fingerprint(value), c.name)
+        if key in seen:
+            continue
+        seen.add(key)
+        result.findings.append(_finding(c, cls, hint, value))
+    result.placeholders = _dedupe(placeholders)
+    result.ignored = _dedupe([n for n in ignored if n])
+    return result
+
+
+def _finding(c: Candidate, cls: Any, hint: Kind | None, value: str) -> Finding:
+    matches: bool | None = cls.matches_field if hint is not None else None
+    kind: Kind = cls.kind
+    if hint is not None and kind is Kind.UNKNOWN:
+        matches = False
+    name = c.name
+    # shapes' sentence, minus a pointer to `details` that scan does not output
+    said = (cls.message or "").replace(" (see details)", "")
+    if name is None:
+        msg = said or f"This looks like {_article(label(kind))} {label(kind)}."
+    elif kind is Kind.UNKNOWN:
+        msg = f"Named as {name}, but this does not look like any X credential: {said}".strip()
+    elif hint is None or matches is False:
+        # FACTS.md section 5: name and shape disagreeing is a warning, never a reason to drop it
+        msg = f"This looks like {_article(label(kind))} {label(kind)}, named as {name}."
+        if matches is False and said:
+            if said.startswith("This looks like"):
+                said = said.split(": ", 1)[1] if ": " in said else ""
+                said = said[:1].upper() + said[1:]
+            msg = f"{msg} {said}".strip()
+    else:
+        msg = said or f"This is {_article(label(kind))} {label(kind)}."
+    if c.commented:
+        msg = "Commented out, but still a leaked value: " + msg[:1].lower() + msg[1:]
+    return Finding(
+        kind=kind, field=name, line=c.line, confidence=cls.confidence,
+        fingerprint=redact.fingerprint(value), hygiene=list(cls.hygiene), matches_field=matches,
+        message=msg, profile=c.profile, commented=c.commented, named_kind=hint, _value=value,
+    )
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    out: list[str] = []
+    for i in items:
+        if i not in out:
+            out.append(i)
+    return out
