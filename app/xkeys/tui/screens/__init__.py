@@ -1,0 +1,1 @@
+"""The screens of the xkeys TUI (home, onboarding wizard, troubleshoot)."""

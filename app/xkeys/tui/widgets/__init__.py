@@ -1,0 +1,1 @@
+"""Reusable widgets: they render core results, they hold no knowledge about X."""

@@ -1,0 +1,195 @@
+"""A streaming check list (doctor results) and the diagnosis card."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, ProgressBar, Static
+
+from xkeys.core.kinds import label as kind_label
+from xkeys.core.redact import scrub
+from xkeys.core.results import MARKS, CheckResult, Status
+
+#: result groups, in display order, by check-id prefix (DESIGN.md: shape.* cross.* probe.*)
+GROUPS: tuple[tuple[str, str], ...] = (
+    ("shape.", "Shape of each value"),
+    ("cross.", "Across fields"),
+    ("probe.", "Live checks"),
+)
+STATUS_STYLE: dict[Status, str] = {
+    Status.PASS: "bold green", Status.WARN: "bold yellow", Status.FAIL: "bold red", Status.SKIP: "dim",
+}
+
+
+def _status(r: CheckResult) -> Status:
+    return r.status if isinstance(r.status, Status) else Status(str(r.status))
+
+
+def render_results(results: Iterable[CheckResult], *, grouped: bool = True) -> Text:
+    results = list(results)
+    out = Text()
+    buckets: list[tuple[str, list[CheckResult]]] = []
+    if grouped:
+        seen: set[int] = set()
+        for prefix, title in GROUPS:
+            rows = [r for r in results if r.id.startswith(prefix)]
+            seen.update(id(r) for r in rows)
+            if rows:
+                buckets.append((title, rows))
+        rest = [r for r in results if id(r) not in seen]
+        if rest:
+            buckets.append(("Other", rest))
+    else:
+        buckets.append(("", results))
+    for n, (title, rows) in enumerate(buckets):
+        if title:
+            if n:
+                out.append("\n")
+            out.append(title + "\n", style="bold underline")
+        for r in rows:
+            st = _status(r)
+            out.append(f" {MARKS[st]} ", style=STATUS_STYLE[st])
+            out.append(f"{r.id:<26}", style="bold" if st in (Status.FAIL, Status.WARN) else "")
+            out.append(" " + scrub(r.message))
+            if r.diagnosis:
+                out.append(f"  [{r.diagnosis}]", style="bold magenta")
+            out.append("\n")
+    out.rstrip()
+    return out
+
+
+def summary_line(results: Iterable[CheckResult]) -> Text:
+    counts = {s: 0 for s in Status}
+    for r in results:
+        counts[_status(r)] += 1
+    t = Text()
+    for st, word in ((Status.PASS, "passed"), (Status.WARN, "warnings"), (Status.FAIL, "failed"),
+                     (Status.SKIP, "skipped")):
+        if t:
+            t.append(" · ")
+        t.append(f"{MARKS[st]} {counts[st]} {word}", style=STATUS_STYLE[st] if counts[st] else "dim")
+    return t
+
+
+class CheckList(Vertical):
+    """Doctor results streaming in, with a progress bar and a summary."""
+
+    DEFAULT_CSS = """
+    CheckList { height: auto; }
+    CheckList > ProgressBar { margin: 0 0 1 0; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.results: list[CheckResult] = []
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("No checks run yet.", style="dim"), classes="check-status")
+        yield ProgressBar(total=None, show_eta=False, show_percentage=False)
+        yield Static("", classes="check-rows")
+
+    def on_mount(self) -> None:
+        self.query_one(ProgressBar).display = False
+
+    def start(self, expected: int | None = None) -> None:
+        self.results = []
+        self.running = True
+        bar = self.query_one(ProgressBar)
+        bar.display = True
+        bar.update(total=expected, progress=0)
+        self.query_one(".check-status", Static).update(Text("Checking…", style="bold"))
+        self.query_one(".check-rows", Static).update("")
+
+    def add(self, result: CheckResult) -> None:
+        self.results.append(result)
+        bar = self.query_one(ProgressBar)
+        if bar.total is not None and len(self.results) > bar.total:
+            bar.update(total=len(self.results))
+        bar.update(progress=len(self.results))
+        self.query_one(".check-status", Static).update(
+            Text.assemble(("Checking… ", "bold"), f"{len(self.results)} done"))
+        self.query_one(".check-rows", Static).update(render_results(self.results))
+
+    def finish(self, results: list[CheckResult] | None = None, note: str | None = None) -> None:
+        if results is not None:
+            self.results = list(results)
+        self.running = False
+        n = len(self.results)
+        bar = self.query_one(ProgressBar)
+        bar.update(total=max(n, 1), progress=max(n, 1))
+        status = summary_line(self.results)
+        if note:
+            status.append("  " + note, style="dim")
+        self.query_one(".check-status", Static).update(status)
+        self.query_one(".check-rows", Static).update(render_results(self.results))
+
+    def fail(self, message: str) -> None:
+        self.running = False
+        self.query_one(ProgressBar).display = False
+        self.query_one(".check-status", Static).update(Text(scrub(message), style="bold red"))
+
+
+class DiagnosisCard(Vertical):
+    """One diagnosis: id always visible, title, cause, numbered fix, what to regenerate."""
+
+    class CheckAgain(Message):
+        pass
+
+    DEFAULT_CSS = """
+    DiagnosisCard { height: auto; }
+    """
+
+    def __init__(self, diag_id: str, *, entry: Any | None = None, message: str | None = None,
+                 status: str = "fail", check_again: bool = True, id: str | None = None) -> None:
+        super().__init__(id=id, classes=f"card -{status}")
+        self.diag_id = diag_id
+        self.entry = entry
+        self.message = message
+        self.check_again = check_again
+
+    def body(self) -> Text:
+        e = self.entry
+        t = Text()
+        title = getattr(e, "title", None) or "Unrecognised problem"
+        t.append(f"{title}\n", style="bold")
+        t.append("code: ", style="dim")
+        t.append(self.diag_id, style="bold magenta")
+        t.append("\n")
+        if self.message:
+            t.append(scrub(self.message) + "\n", style="italic")
+        cause = getattr(e, "cause", None)
+        if cause:
+            t.append("\nWhy: ", style="bold")
+            t.append(scrub(str(cause)) + "\n")
+        fix = tuple(getattr(e, "fix", ()) or ())
+        if fix:
+            t.append("\nFix:\n", style="bold")
+            for i, step in enumerate(fix, 1):
+                t.append(f" {i}. ", style="bold")
+                t.append(scrub(str(step)) + "\n")
+        regen = tuple(getattr(e, "regenerate", ()) or ())
+        if regen:
+            t.append("\nRegenerate: ", style="bold")
+            t.append(", ".join(kind_label(k) for k in regen) + "\n")
+        if e is None:
+            t.append("\nNo catalog entry for this code yet; the message above is what X answered.\n",
+                     style="dim")
+        t.rstrip()
+        return t
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.body(), classes="card-body")
+        if self.check_again:
+            with Horizontal(classes="card-actions"):
+                yield Button("Check again", classes="check-again", variant="primary", compact=True)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.has_class("check-again"):
+            event.stop()
+            self.post_message(self.CheckAgain())
