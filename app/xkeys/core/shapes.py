@@ -157,8 +157,11 @@ def _sanitize(text: str) -> tuple[str, list[str], str | None]:
     if v and _WS.search(v):
         pieces = v.split()
         if len(pieces) <= 8 and all(_TOKEN_PIECE.match(p) for p in pieces) and max(map(len, pieces)) >= 10:
-            v = "".join(pieces)
-            fixes.append("removed-inner-whitespace")
+            joined = "".join(pieces)
+            m = _NAME_PREFIX.match(joined)
+            if not (m and _looks_like_name(m.group("name"))) and not _BEARER_PREFIX.match(joined):
+                v = joined
+                fixes.append("removed-inner-whitespace")
     if _BEARER_START.match(v):
         if "%25" in v:
             fixes.append("double-encoded-bearer")
