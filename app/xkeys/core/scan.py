@@ -311,8 +311,18 @@ def _walk_generic(tree: _Tree, parts: tuple[str, ...], shown: str = "") -> Itera
     """Every leaf of a JSON/YAML tree; `parts` are the keys (for hints), `shown` the dotted path
     with list indexes (`jobs.post.steps[1].with.consumer-key`)."""
     if isinstance(tree, dict):
+        # an OAuth 2.0 token answer (RFC 6749 5.1; tweepy's token.json): its `access_token` is an
+        # OAuth 2.0 user token, not the OAuth 1.0a one (FACTS.md section 5 "Real-world files")
+        tt = tree.get("token_type")
+        oauth2 = (isinstance(tt, _Leaf) and tt.value.lower() == "bearer") or (
+            "access_token" in tree and ("refresh_token" in tree or "expires_in" in tree))
         for k, v in tree.items():
-            yield from _walk_generic(v, parts + (k,), f"{shown}.{k}" if shown else k)
+            sub = f"{shown}.{k}" if shown else k
+            if oauth2 and k in ("access_token", "refresh_token") and isinstance(v, _Leaf):
+                hint = Kind.OAUTH2_ACCESS_TOKEN if k == "access_token" else Kind.OAUTH2_REFRESH_TOKEN
+                yield Candidate(sub, v.value, v.line, parts=parts + (k,), hint=hint)
+                continue
+            yield from _walk_generic(v, parts + (k,), sub)
     elif isinstance(tree, list):
         for i, item in enumerate(tree):
             if isinstance(item, _Leaf):
@@ -712,7 +722,13 @@ def _filename_format(filename: str | None) -> str | None:
 
 
 def extract(text: str, filename: str | None = None) -> tuple[str, list[Candidate], str | None]:
-    """(format, candidates, default profile) - the parsing layer, without classification."""
+    """(format, candidates in line order, default profile) - the parsing layer, no classification."""
+    fmt, cands, default = _extract(text, filename)
+    cands.sort(key=lambda c: c.line)  # stable: walkers already list a line's values in order
+    return fmt, cands, default
+
+
+def _extract(text: str, filename: str | None) -> tuple[str, list[Candidate], str | None]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -880,7 +896,10 @@ def scan(text: str, filename: str | None = None) -> ScanResult:
             ignored.append(c.name or "")
             continue
         if c.name is not None and is_placeholder(c.raw, c.name):
-            (placeholders if verdict == "x" else ignored).append(c.name)
+            if verdict == "x":
+                placeholders.append(c.name)
+            elif _secretish_name(c.parts or (c.name,), verdict):
+                ignored.append(c.name)
             continue
         if not c.raw.strip():
             continue
@@ -889,7 +908,8 @@ def scan(text: str, filename: str | None = None) -> ScanResult:
         if c.name is None and (not _credible(cls, value) or is_placeholder(value)):
             continue
         if verdict in ("setting", "neutral") and not _credible(cls, value):
-            ignored.append(c.name or "")
+            if _secretish_name(c.parts or (c.name or "",), verdict) or _secretish_value(value):
+                ignored.append(c.name or "")  # a secret of something else; plain settings stay unlisted
             continue
         if verdict == "x" and cls.kind is Kind.UNKNOWN and len(value) < 16 and not any(
                 ch.isdigit() for ch in value):
@@ -900,9 +920,30 @@ def scan(text: str, filename: str | None = None) -> ScanResult:
             continue
         seen.add(key)
         result.findings.append(_finding(c, cls, hint, value))
-    result.placeholders = _dedupe(placeholders)
-    result.ignored = _dedupe([n for n in ignored if n])
+    # a name can itself be a value (a YAML key that is a consumer key): scrub every name shown
+    red = redact.Redactor(f._value for f in result.findings)
+    for f in result.findings:
+        f.field = red.scrub(f.field) if f.field is not None else None
+        f.profile = red.scrub(f.profile) if f.profile is not None else None
+    result.placeholders = _dedupe([red.scrub(n) for n in placeholders])
+    result.ignored = _dedupe([red.scrub(n) for n in ignored if n])
+    if result.default_profile is not None:
+        result.default_profile = red.scrub(result.default_profile)
     return result
+
+
+_SECRETISH_WORDS = frozenset({"password", "passwd", "pwd", "pass", "token", "tokens", "key", "keys", "apikey",
+                              "credential", "credentials", "auth", "private", "signing"}) | _SECRET_WORDS
+
+
+def _secretish_name(parts: tuple[str, ...], verdict: str) -> bool:
+    """`ignored` lists other secrets by name, not every setting of the file (ports, log levels)."""
+    return verdict != "setting" and bool(set(_words(parts[-1])) & _SECRETISH_WORDS)
+
+
+def _secretish_value(v: str) -> bool:
+    return (len(v) >= 16 and not any(ch.isspace() for ch in v) and "://" not in v
+            and any(ch.isdigit() for ch in v) and any(ch.isupper() for ch in v) and any(ch.islower() for ch in v))
 
 
 def _finding(c: Candidate, cls: Any, hint: Kind | None, value: str) -> Finding:

@@ -47,6 +47,9 @@ X_CLIENT_ID=${X_CLIENT_ID}
 X_CLIENT_SECRET=7Qm2XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXbT
 CONSUMER_KEY=
 CONSUMER_SECRET="YOUR_CONSUMER_SECRET"
+TWITTER_CONSUMER_KEY=7Qm2XXXX...bT
+X_ACCESS_TOKEN_SECRET=7Qm2••••••••••••••••••••••••••••••••••••••••bT
+X_BEARER_TOKEN="<BEARER TOKEN>"
 """
 
 TEMPLATES["twython_typos.env"] = """\
@@ -80,6 +83,33 @@ TEMPLATES["appsettings.json"] = """\
   },
   "AllowedHosts": "*"
 }
+"""
+
+TEMPLATES["appsettings.Development.json"] = """\
+{
+  // user secrets are better; these are for local runs only
+  "Twitter": {
+    "ConsumerKey": "@@CK3@@",
+    // "ConsumerSecret": "@@CS2@@",
+    "ConsumerSecret": "@@CS3@@",
+  },
+}
+"""
+
+TEMPLATES["bot.ini"] = """\
+; settings for the posting bot
+[twitter]
+api_key = @@CK2@@
+api_secret = @@CS2@@
+bearer = @@BT2@@
+
+[staging]
+api_key = @@CK3@@
+api_secret = @@CS3@@
+
+[database]
+host = localhost
+password = Zq8vR2mT6kLw9PxY
 """
 
 TEMPLATES["secrets.json"] = """\
