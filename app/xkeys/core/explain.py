@@ -120,17 +120,18 @@ _CLASS_STATUS = {
 # Status sources, most reliable first. All run on the lower-cased text.
 _STATUS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.M) for p in (
     r"^\s*http/\d(?:\.\d)?\s+(\d{3})\b",                          # status line of an HTTP dump
+    r"\berror code: (\d{3}) - ",                                  # openai-style SDKs (xAI)
     r"request failed with (?:status )?code (\d{3})\b",            # Node client / axios
     r"^\s*(\d{3}) (?:" + _REASON_ALT + r")\s*$",                  # tweepy: "403 forbidden"
     r"\b(\d{3}) (?:client|server) error\b",                       # requests raise_for_status
     r"\bhttp(?: error| status)?:? ?(\d{3})\b(?!\.\d)",             # "HTTP Error 401", "HTTP 401"
     r"[\"'\[]?\bstatus(?:_?code)?[\"'\]]?\s*(?:=>|[:=])\s*[\"']?(\d{3})\b",  # "status": 403
-    r"\bstatus code:? (\d{3})\b",
+    r"\bstatus code\s*(?:[:=]\s*)?(\d{3})\b",
     r"twitter api failed \[(\d{3})\]",                            # rtweet
-    r"^\s*(\d{3}):(?=[a-z])",                                     # twitter4j "401:Authentication..."
+    r"(?:^\s*|exception:\s*)(\d{3}):(?=[a-z])",                     # twitter4j "401:Authentication..."
     r"\b(\d{3}) (?:" + _REASON_ALT + r")\b",                      # "... got 401 Unauthorized ..."
 ))
-_CLASS_RE = re.compile(r"(?:twitter::error::|tweepy\.errors\.|tweepy\.)(" + "|".join(_CLASS_STATUS) + r")\b")
+_CLASS_RE = re.compile(r"(?:twitter::error::|tweepy\.errors\.|tweepy\.|(?<![\w:])x::)(" + "|".join(_CLASS_STATUS) + r")\b")
 
 # X error codes in every wrapper form (FACTS.md section 3)
 _CODE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.M) for p in (
@@ -363,6 +364,8 @@ _PHRASE_RULES: tuple[Rule, ...] = (
          phrase=r"tweet needs to be a bit shorter|text is too long", error_code=186),
     Rule("text:over-capacity", "x-server-error", 86, phrase=r"over capacity", error_code=130),
     Rule("text:technically-wrong", "x-server-error", 86, phrase=r"something is technically wrong"),
+    Rule("text:internal-error", "x-server-error", 60, phrase=r"\binternal (?:server )?error\b",
+         unless=_OAUTH2_WORD),
     # --- OAuth 1.0a flow (FACTS.md §2 PIN flow) --------------------------------------
     Rule("text:callback-not-approved", "callback-not-approved", 92, phrase=r"callback url not approved",
          error_code=415),
@@ -382,7 +385,8 @@ _PHRASE_RULES: tuple[Rule, ...] = (
     Rule("text:token-invalid", "refresh-token-invalid", 97,
          phrase=r"value passed for the token was invalid", error_code="invalid_request"),
     Rule("text:missing-auth-header", "client-secret-rejected", 92,
-         phrase=r"missing valid authorization header", error_code="unauthorized_client"),
+         phrase=r"missing valid authorization header", error_code="unauthorized_client",
+         unless=r"\binvalid_client\b"),
     Rule("text:missing-scopes", "missing-scopes", 85,
          phrase=r"missing (?:the )?(?:required )?scopes?\b|scopes? (?:is|are) (?:missing|required)"),
     # --- xAI (FACTS.md §1, §3) ---------------------------------------------------------
