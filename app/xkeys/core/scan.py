@@ -56,6 +56,8 @@ class Candidate:
     hint: Kind | None = None
     #: the layout says this name is no credential at all (twurlrc `username`, ...): skip silently
     structural: bool = False
+    #: where on its line the value starts (orders several values of one line)
+    col: int = 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -202,6 +204,8 @@ def is_placeholder(value: str, name: str | None = None) -> bool:
     words = _words(v)
     if not words:
         return True
+    if v.isalpha() and (v.islower() or v.isupper()) and len(v) < 30:
+        return True  # `changeme`, `SECRET`: X credentials mix cases and digits
     if len(words) > 1 or not v.isalnum():
         # YOUR_CONSUMER_KEY, your-key-here, <CONSUMER KEY>, yourConsumerKey ... (split words only:
         # a random token never splits into dictionary words)
@@ -568,6 +572,8 @@ def _scan_lines(text: str, only_comments: bool = False) -> _LineScan:
             pending = (line.strip().rstrip(":").strip(), lk, lineno)
             continue
         if pending is not None and lineno - pending[2] <= 3:
+            if re.fullmatch(r"[A-Za-z]{1,12}", line):
+                continue  # a button between the label and its value: Copy, Regenerate, Show
             if " " not in line and len(line) >= 8:
                 out.add(Candidate(pending[0], line, lineno, section, commented, (pending[0],), pending[1]), "portal")
                 pending = None
@@ -578,7 +584,7 @@ def _scan_lines(text: str, only_comments: bool = False) -> _LineScan:
         if lv and " " in lv.group("label").strip() and parse_field(lv.group("label")) is not None:
             lab = lv.group("label").strip()
             out.add(Candidate(lab, _unquote(lv.group("value"))[0], lineno, section, commented, (lab,),
-                              parse_field(lab)), "portal")
+                              parse_field(lab), col=lv.start("value")), "portal")
             continue
         used: list[tuple[int, int]] = []
         shell = False
@@ -594,7 +600,8 @@ def _scan_lines(text: str, only_comments: bool = False) -> _LineScan:
             shell = True
         for pm in _PHP_DEFINE.finditer(body):
             name = pm.group("name")
-            out.add(Candidate(name, _unquote(pm.group("value"))[0], lineno, section, commented, (name,)), "code")
+            out.add(Candidate(name, _unquote(pm.group("value"))[0], lineno, section, commented, (name,),
+                              col=pm.start("value")), "code")
             used.append(pm.span())
         for m in ([] if _DOCKER_OTHER.match(body) else _ASSIGN.finditer(body)):
             if any(a <= m.start() < b for a, b in used):
@@ -628,7 +635,7 @@ def _scan_lines(text: str, only_comments: bool = False) -> _LineScan:
                 rest = re.split(r"\s+(?=[A-Za-z_]\w*=)", rest, maxsplit=1)[0].rstrip()
                 val, end = rest, m.start("value") + len(rest)
             parts = tuple(p for p in re.split(r"[\[\]\"']+", name) if p)
-            out.add(Candidate(name, val, lineno, section, commented, parts or (name,)), style)
+            out.add(Candidate(name, val, lineno, section, commented, parts or (name,), col=m.start("value")), style)
             used.append((m.start(), end))
         # whatever is left: credential-shaped tokens in free text (python-twitter-tools' two bare
         # lines, a curl command, a chat message)
@@ -636,7 +643,7 @@ def _scan_lines(text: str, only_comments: bool = False) -> _LineScan:
             if any(a <= tm.start() < b for a, b in used):
                 continue
             tok = tm.group(0).rstrip(".,;:)")
-            out.add(Candidate(None, tok, lineno, section, commented, ()), "free")
+            out.add(Candidate(None, tok, lineno, section, commented, (), col=tm.start()), "free")
     return out
 
 
@@ -724,7 +731,7 @@ def _filename_format(filename: str | None) -> str | None:
 def extract(text: str, filename: str | None = None) -> tuple[str, list[Candidate], str | None]:
     """(format, candidates in line order, default profile) - the parsing layer, no classification."""
     fmt, cands, default = _extract(text, filename)
-    cands.sort(key=lambda c: c.line)  # stable: walkers already list a line's values in order
+    cands.sort(key=lambda c: (c.line, c.col))  # stable: walkers already list a line's values in order
     return fmt, cands, default
 
 
