@@ -6,7 +6,6 @@ import base64
 import io
 import os
 import re
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -15,6 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from clipboard_xvfb import xvfb
 from xkeys.core import clipboard as cb
 from xkeys.core.clipboard import Clipboard, ClipboardError, SystemClipboard, osc52_sequence
 
@@ -110,38 +110,11 @@ def test_system_clipboard_none_without_display() -> None:
 # --------------------------------------------------------------------------- real X clipboard
 
 
-def _need(tool: str) -> None:
-    if shutil.which(tool) is None:
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(f"{tool} is missing in CI (.ci/run installs xvfb and xclip)")
-        pytest.skip(f"{tool} is not installed (apt-get install xvfb xclip xauth); CI installs it")
-
-
 @pytest.fixture(scope="module")
 def xdisplay() -> Iterator[str]:
     """A private Xvfb server; yields its DISPLAY."""
-    _need("Xvfb")
-    _need("xclip")
-    for num in range(90 + os.getpid() % 50, 400):
-        if not os.path.exists(f"/tmp/.X11-unix/X{num}") and not os.path.exists(f"/tmp/.X{num}-lock"):
-            break
-    proc = subprocess.Popen(["Xvfb", f":{num}", "-nolisten", "tcp", "-screen", "0", "640x480x24"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    sock = f"/tmp/.X11-unix/X{num}"
-    deadline = time.monotonic() + 15
-    while not os.path.exists(sock):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"Xvfb :{num} did not start")
-        time.sleep(0.05)
-    try:
-        yield f":{num}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with xvfb() as display:
+        yield display
 
 
 @pytest.fixture
