@@ -39,9 +39,17 @@ class SignedRequest:
     def token(self) -> str:
         return self.oauth.get("oauth_token", "")
 
+    #: the base-string parameters with a duplicated body `oauth_*` counted twice (a client that
+    #: signed the duplicate too); None when nothing was duplicated
+    doubled: list[tuple[str, str]] | None = None
+
     def verify(self, consumer_secret: str, token_secret: str | None) -> bool:
+        return any(self._verify(params, consumer_secret, token_secret)
+                   for params in (self.params, self.doubled) if params is not None)
+
+    def _verify(self, params: list[tuple[str, str]], consumer_secret: str, token_secret: str | None) -> bool:
         req = OAuthRequest(self.uri, http_method=self.method)
-        req.params = self.params
+        req.params = params
         req.signature = self.signature
         return bool(signature.verify_hmac_sha1(req, consumer_secret, token_secret))
 
@@ -87,4 +95,6 @@ def read(authorization: str, *, uri: str, method: str, query: str,
         raise MalformedHeader("several signatures")
     # the base string is built from every parameter except the signature itself
     base_params = [(k, v) for k, v in params if k != "oauth_signature"]
-    return SignedRequest(oauth, base_params, oauth["oauth_signature"], uri, method.upper())
+    dropped = [(k, v) for k, v in form if k.startswith("oauth_") and (k, v) in header_set]
+    return SignedRequest(oauth, base_params, oauth["oauth_signature"], uri, method.upper(),
+                         base_params + dropped if dropped else None)
