@@ -19,7 +19,6 @@ import re
 import time
 from base64 import urlsafe_b64decode
 from dataclasses import dataclass, field as dc_field
-from datetime import datetime, timezone
 from typing import Any
 
 from xkeys.core.kinds import KINDS, OAUTH1_FIELDS, Kind, label, parse_field
@@ -62,6 +61,8 @@ _NAME_PREFIX = re.compile(
         (?P<value>(?!//)[^\s=].*?)[,;]?$""",
     re.VERBOSE | re.DOTALL,
 )
+#: cheap pre-test: only text with one of these can carry a NAME prefix
+_MAYBE_PREFIXED = re.compile(r"[=:\s\"']")
 _BEARER_PREFIX = re.compile(r"^(?:authorization\s*:\s*)?bearer\s*[:=]?\s+", re.IGNORECASE)
 _WS = re.compile(r"\s+")
 _TOKEN_PIECE = re.compile(r"^[A-Za-z0-9%+/=_\-.~]+$")
@@ -140,7 +141,7 @@ def _sanitize(text: str) -> tuple[str, list[str], str | None]:
         before = v
         if v[:1] in _STRAIGHT_QUOTES or v[:1] in _SMART_QUOTES:
             v = _strip_quotes(v, fixes)
-        m = _NAME_PREFIX.match(v)
+        m = _NAME_PREFIX.match(v) if _MAYBE_PREFIXED.search(v) else None
         if m and _looks_like_name(m.group("name")) and not _BEARER_PREFIX.match(v):
             v = m.group("value").strip()
             name = name or m.group("name")
@@ -284,7 +285,8 @@ def _b64url_text(v: str) -> str | None:
 
 
 def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # time.gmtime, not datetime: keeps `import datetime` off the start-up path
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
 
 
 def _guess(v: str, now: float) -> _Guess:
@@ -369,7 +371,8 @@ def _guess(v: str, now: float) -> _Guess:
         if pattern.match(v):
             d["looks_like"] = what
             return _Guess(Kind.UNKNOWN, "high", f"This is not an X credential: it looks like {what}", d)
-    if _PLACEHOLDER.match(v) or (parse_field(v) is not None and not _ALNUM.match(v) or v.isupper() and "_" in v):
+    if _PLACEHOLDER.match(v) or (n <= 40 and not _ALNUM.match(v) and parse_field(v) is not None) \
+            or (v.isupper() and "_" in v):
         d["placeholder"] = True
         return _Guess(Kind.UNKNOWN, "high",
                       "This is placeholder text (or a variable name), not a real credential; paste the "
