@@ -38,7 +38,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
                     "       xkeys report diff A.json B.json [--format md|json]")
     parser.add_argument("action", nargs="?", choices=("diff",), metavar="diff",
                         help="compare two JSON reports (before/after a rotation, laptop vs server)")
-    parser.add_argument("files", nargs="*", metavar="FILE", help="with diff: the two JSON reports, before then after")
+    # REMAINDER: `report diff --format json A B` mixes options and files, which argparse's
+    # positional matching cannot split; the diff's own arguments are parsed in _run_diff
+    parser.add_argument("files", nargs=argparse.REMAINDER, metavar="A.json B.json",
+                        help="with diff: the two JSON reports, before then after")
     parser.add_argument("--format", choices=("md", "json"), default="md", help="Markdown (default) or JSON")
     parser.add_argument("--output", "-o", metavar="F", default=None,
                         help="write the report to this file (mode 0600, atomic) instead of stdout")
@@ -118,10 +121,33 @@ def _run_report(args: argparse.Namespace) -> int:
 def _run_diff(args: argparse.Namespace) -> int:
     from xkeys.core.report import ReportError, diff_reports, parse_report
 
-    if len(args.files) != 2:
+    files: list[str] = []
+    rest = list(args.files)
+    while rest:
+        tok = rest.pop(0)
+        if tok in ("--format",) or tok.startswith("--format="):
+            value = tok.split("=", 1)[1] if "=" in tok else (rest.pop(0) if rest else "")
+            if value not in ("md", "json"):
+                return fail(f"--format takes md or json, not {value[:20]!r}")
+            args.format = value
+        elif tok in ("--output", "-o") or tok.startswith("--output="):
+            value = tok.split("=", 1)[1] if "=" in tok else (rest.pop(0) if rest else "")
+            if not value:
+                return fail("--output needs a file name")
+            args.output = value
+        elif tok == "--copy":
+            args.copy = True
+        elif tok == "--":
+            files.extend(rest)
+            rest = []
+        elif tok.startswith("-") and tok != "-":
+            return fail(f"`xkeys report diff` does not take {tok[:30]!r} (it takes --format, --output, --copy)")
+        else:
+            files.append(tok)
+    if len(files) != 2:
         return fail("`xkeys report diff` takes two JSON reports: xkeys report diff BEFORE.json AFTER.json")
     docs = []
-    for path in args.files:
+    for path in files:
         try:
             docs.append(parse_report(read_path(path), path))
         except (InputError, ReportError) as exc:

@@ -176,6 +176,12 @@ def build_report(doctor: Any, creds: Any = None, *, environ: Mapping[str, str] |
         "notes": list(getattr(doctor, "notes", []) or []),
         "environment": dict(environment) if environment is not None else envinfo.collect(env, creds=creds, size=size, now=t),
     }
+    if not doc["credentials"]:
+        from xkeys.core.creds import searched_names
+
+        doc["exit_code"] = 1 if doc["exit_code"] in (0, None) else doc["exit_code"]
+        doc["notes"].insert(0, "no X credentials were found: looked at --env-file, the environment variables "
+                            f"{' '.join(searched_names())} and the active profile")
     return redact.GLOBAL.scrub_obj(doc)
 
 
@@ -296,8 +302,11 @@ def to_markdown(doc: Mapping[str, Any]) -> str:
     w("")
     w("## Checks")
     w("")
-    w("| | check | diagnosis | message | first fix |")
-    w("|---|---|---|---|---|")
+    if not doc.get("checks"):
+        w("No checks ran.")
+    else:
+        w("| | check | diagnosis | message | first fix |")
+        w("|---|---|---|---|---|")
     for c in doc.get("checks") or []:
         w(f"| {_MARK.get(c.get('status'), '?')} | `{c.get('id')}` | {_cell(c.get('diagnosis'))} | "
           f"{_cell(c.get('message'))} | {_cell(c.get('fix'))} |")
