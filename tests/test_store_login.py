@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from xkeys.cli import main
 from xkeys.core import http as xhttp
 from xkeys.core import oauth1, oauth2
 from xkeys.core.kinds import Kind
@@ -131,11 +132,14 @@ def test_login_pin_wrong_pin_exits_1_with_invalid_pin(cfg, sandbox_server):
     assert Store().list() == []
 
 
-def test_login_pin_without_consumer_pair_is_usage_error(cfg, sandbox_server):
-    proc = xkeys(["login", "pin", "--profile", "acme", "--api-base", sandbox_server.base_url, "--no-browser"],
-                 base_env(cfg, {}))
-    _, err = proc.communicate("", timeout=60)
-    assert proc.returncode == 2 and "consumer key and secret" in err
+def test_login_pin_without_consumer_pair_is_usage_error(cfg, sandbox_server, monkeypatch, capsys):
+    for name in list(os.environ):
+        if name.startswith(("X_", "TWITTER_")):
+            monkeypatch.delenv(name)
+    assert main(["login", "pin", "--profile", "acme", "--api-base", sandbox_server.base_url, "--no-browser"]) == 2
+    assert "consumer key and secret" in capsys.readouterr().err
+    assert main(["login", "pin"]) == 2  # no profile given, none active
+    assert "--profile NAME" in capsys.readouterr().err
 
 
 async def test_pin_failures_map_to_diagnoses(make_sandbox_client):
@@ -182,7 +186,7 @@ def _pkce_server(make_sandbox_server, port: int):
     return make_sandbox_server(redirect_uris=[uri]), uri
 
 
-def test_login_pkce_loopback_end_to_end_then_refresh_and_revoke(cfg, make_sandbox_server):
+def test_login_pkce_loopback_end_to_end_then_refresh_and_revoke(cfg, make_sandbox_server, capsys):
     server, uri = _pkce_server(make_sandbox_server, free_port())
     creds = server.info["credentials"]
     env = base_env(cfg, creds, X_CLIENT_ID=creds["client_id"], X_CLIENT_SECRET=creds["client_secret"])
@@ -211,14 +215,12 @@ def test_login_pkce_loopback_end_to_end_then_refresh_and_revoke(cfg, make_sandbo
     assert r.status_code == 200
 
     # refresh: a new pair is stored; the old refresh token is dead
-    proc = xkeys(["token", "refresh", "--profile", "acme", "--api-base", server.base_url], env)
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 0, err
+    # (in-process from here on: same code path, no interpreter start-up per command)
+    assert main(["token", "refresh", "--profile", "acme", "--api-base", server.base_url]) == 0
     p2 = Store().load("acme")
     assert p2.values[Kind.OAUTH2_REFRESH_TOKEN] != rt and p2.values[Kind.OAUTH2_ACCESS_TOKEN] != at
     assert p2.history[-1].reason == "token refresh"
-    proc = xkeys(["token", "refresh", "--profile", "acme", "--api-base", server.base_url], env)
-    assert proc.communicate(timeout=60) and proc.returncode == 0  # the stored (new) one works again
+    assert main(["token", "refresh", "--profile", "acme", "--api-base", server.base_url]) == 0  # new one works
     with pytest.raises(FlowError) as exc:
         import asyncio
 
@@ -228,16 +230,13 @@ def test_login_pkce_loopback_end_to_end_then_refresh_and_revoke(cfg, make_sandbo
 
     # revoke: both gone from X and from the profile
     live_at = Store().load("acme").values[Kind.OAUTH2_ACCESS_TOKEN]
-    proc = xkeys(["token", "revoke", "--profile", "acme", "--api-base", server.base_url], env)
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 0, err
+    assert main(["token", "revoke", "--profile", "acme", "--api-base", server.base_url]) == 0
     p3 = Store().load("acme")
     assert Kind.OAUTH2_ACCESS_TOKEN not in p3.values and Kind.OAUTH2_REFRESH_TOKEN not in p3.values
     r = httpx.get(server.base_url + "/2/users/me", headers={"Authorization": f"Bearer {live_at}"}, timeout=10)
     assert r.status_code == 401
-    proc = xkeys(["token", "refresh", "--profile", "acme", "--api-base", server.base_url], env)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 2 and "login pkce" in err
+    assert main(["token", "refresh", "--profile", "acme", "--api-base", server.base_url]) == 2
+    assert "login pkce" in capsys.readouterr().err
 
 
 def test_login_pkce_paste_mode_no_browser(cfg, make_sandbox_server):
