@@ -88,6 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser(selected)
         args = parser.parse_args(args_list)
+        from xkeys.core.redact import install_logging
+
+        install_logging()  # every log record, from any logger, is scrubbed of loaded secrets
         if args.command is None:
             from xkeys.commands import tui
 
@@ -102,9 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else EXIT_USAGE)
     except Exception as exc:  # last line of defence: one redacted sentence, no traceback
-        from xkeys.core.redact import scrub
+        from xkeys.core.redact import safe_exception_message
 
-        sys.stderr.write(f"xkeys: unexpected error ({type(exc).__name__}): {scrub(str(exc))[:300]}\n")
+        sys.stderr.write(f"xkeys: unexpected error ({type(exc).__name__}): {safe_exception_message(exc)}\n")
         return EXIT_USAGE
 
 
