@@ -394,3 +394,28 @@ def test_messages_are_one_sentence() -> None:
             m = classify(v, fld).message
             assert m.endswith(".") and m.count(". ") == 0, m
             assert "\n" not in m
+
+
+# -------------------------------------------------------------------------- odd inputs
+
+def test_huge_text_is_refused_quickly_and_honestly() -> None:
+    for big in ("A" * 500_000, "a" * 400, "X_API_KEY=" + "b" * 5000, "your" + "k" * 10_000):
+        c = classify(big)
+        assert c.kind is K.UNKNOWN and "longer than any X credential" in c.message
+
+
+def test_a_whole_env_file_points_to_scan() -> None:
+    env = f"X_API_KEY={S.consumer_key(rng=RNG)}\nX_API_SECRET={S.consumer_secret(rng=RNG)}\nDEBUG=1\n"
+    c = classify(env)
+    assert c.kind is K.UNKNOWN and "xkeys scan" in c.message and c.details["lines"] == 3
+
+
+def test_client_secret_in_consumer_secret_field() -> None:
+    c = classify(S.client_secret(RNG), field="consumer_secret")
+    assert c.kind is K.CLIENT_SECRET and c.matches_field is False and c.diagnosis == "wrong-field"
+    assert "Client Secret field" in c.message
+
+
+def test_unknown_kind_as_field_means_no_field() -> None:
+    c = classify(S.consumer_key(rng=RNG), field=K.UNKNOWN)
+    assert c.field is None and c.matches_field is None

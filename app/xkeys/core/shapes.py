@@ -61,6 +61,10 @@ _NAME_PREFIX = re.compile(
         (?P<value>(?!//)[^\s=].*?)[,;]?$""",
     re.VERBOSE | re.DOTALL,
 )
+#: the longest X credential is a bearer of ~116 chars; beyond these, text is not one value
+_MAX_SANITIZE = 2000
+_MAX_VALUE = 300
+
 #: cheap pre-test: only text with one of these can carry a NAME prefix
 _MAYBE_PREFIXED = re.compile(r"[=:\s\"']")
 _BEARER_PREFIX = re.compile(r"^(?:authorization\s*:\s*)?bearer\s*[:=]?\s+", re.IGNORECASE)
@@ -137,6 +141,8 @@ def _sanitize(text: str) -> tuple[str, list[str], str | None]:
     if s != v:
         v = s
         _add(fixes, "stripped-whitespace")
+    if len(v) > _MAX_SANITIZE:  # far longer than any credential: trim the edges only
+        return v, fixes, None
     for _ in range(3):  # prefix, quotes and bearer may nest: export X="Bearer AAA..."
         before = v
         if v[:1] in _STRAIGHT_QUOTES or v[:1] in _SMART_QUOTES:
@@ -292,6 +298,15 @@ def _iso(ts: float) -> str:
 def _guess(v: str, now: float) -> _Guess:
     n = len(v)
     d: dict[str, Any] = {"length": n}
+    if "\n" in v or "\r" in v:
+        d["lines"] = len(v.splitlines())
+        return _Guess(Kind.UNKNOWN, "medium",
+                      "This is several lines of text, not one value; to find the credentials in a file or a "
+                      "longer paste, use xkeys scan", d)
+    if n > _MAX_VALUE:
+        return _Guess(Kind.UNKNOWN, "high",
+                      f"This is {n:,} characters, far longer than any X credential (the longest, a Bearer "
+                      "Token, is about 116)", d)
 
     # -- distinctive features first -------------------------------------------------------
     if v.startswith("xai-") and _XAI.match(v):
@@ -444,7 +459,9 @@ def _several_values(pieces: list[str], now: float) -> list[Kind] | None:
 
 
 def _resolve_field(field: Kind | str | None) -> Kind | None:
-    if field is None or isinstance(field, Kind):
+    if field is None or field is Kind.UNKNOWN:
+        return None
+    if isinstance(field, Kind):
         return field
     k = parse_field(field)
     if k is None:
