@@ -6,9 +6,12 @@ import re
 import time
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from oauthlib.oauth1 import Client as OAuth1Client
+from requests import PreparedRequest, Response, Session
+from requests.adapters import HTTPAdapter
 
 
 def oauth1_sign(creds: dict[str, str], method: str, url: str, *, body: str | None = None,
@@ -71,3 +74,30 @@ def find_pin(html: str) -> str:
     pins = re.findall(r"(?<!\d)\d{7}(?!\d)", html)
     assert len(pins) == 1, f"expected exactly one 7-digit number, found {pins}"
     return pins[0]
+
+
+class ForwardAdapter(HTTPAdapter):
+    """A requests transport adapter that sends requests for X's hosts to the real sandbox
+    server, keeping the `Host` the SDK addressed (so OAuth 1.0a signatures verify), telling the
+    scheme with `X-Forwarded-Proto`, and adding the timeout SDKs such as tweepy leave out."""
+
+    def __init__(self, base_url: str, timeout: float = 10.0) -> None:
+        super().__init__()
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+
+    def send(self, request: PreparedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
+        parts = urlsplit(request.url or "")
+        request.url = self.base_url + parts.path + (f"?{parts.query}" if parts.query else "")
+        request.headers["Host"] = parts.netloc
+        request.headers["X-Forwarded-Proto"] = parts.scheme
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.timeout
+        return super().send(request, *args, **kwargs)
+
+
+def forward_x_hosts(session: Session, base_url: str) -> Session:
+    adapter = ForwardAdapter(base_url)
+    for host in ("https://api.twitter.com", "https://api.x.com", "https://twitter.com", "https://x.com"):
+        session.mount(host, adapter)
+    return session

@@ -252,7 +252,7 @@ class SandboxState:
         authors = [u.id for u in _KNOWN_USERS] + [self.me.id]
         now_ms = self.now_ms()
         entries = []
-        for _ in range(30):
+        for _ in range(60):
             a, b = rng.sample(_WORDS, 2)
             text = rng.choice(_TEMPLATES).format(a, b)
             ago = rng.randrange(60_000, 6 * 86_400_000)
