@@ -20,6 +20,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="the field the value was pasted into: a kind id (consumer_key), a portal label "
                         "('API Key Secret') or an env var name (X_API_KEY)")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    parser.epilog = ("The value is read from stdin (on a terminal: typed or pasted without echo) and is "
+                     "never printed back. Exit status: 0 a known X credential (matching --field), 1 "
+                     "unknown, not X, or not the given field, 2 usage or unreadable input.")
 
 
 def _valid_fields() -> str:

@@ -580,5 +580,5 @@ def _mismatch(kind: Kind, fld: Kind, note: str) -> tuple[str, str | None]:
         return (f"This is a Bearer Token (app-only), not the {fl}: OAuth 1.0a needs the four values from "
                 "Consumer Keys and Access Token and Secret, and the bearer belongs in the Bearer Token "
                 "field"), "wrong-field"
-    return (f"This looks like {_a(kl)}, not {_a(fl)}: it belongs in the {kl} field, and the {fl} is "
-            f"found at {_where(fld)}"), "wrong-field"
+    return (f"This looks like {_a(kl)}, not {_a(fl)}: it belongs in the {kl} field, and the {fl} "
+            f"comes from {_where(fld)}"), "wrong-field"
