@@ -170,12 +170,19 @@ def _reconcile(offline: list[CheckResult], live: Mapping[str, CheckResult]) -> N
     """Let a live answer settle what the offline checks could only guess."""
     tok = live.get("probe.oauth2-token")
     for c in offline:
-        if c.id == "cross.oauth2-token-expiry" and tok is not None and tok.status is Status.PASS \
-                and c.status in (Status.WARN, Status.FAIL):
-            c.status = Status.PASS
-            c.message = ("X accepted the OAuth 2.0 access token just now, so it has not expired "
-                         "(the time embedded in it is not its expiry)")
-            c.diagnosis = None
+        if c.id == "cross.oauth2-token-expiry" and tok is not None and tok.status is not Status.SKIP \
+                and c.status in (Status.WARN, Status.FAIL) and "transport" not in tok.details:
+            if tok.status is Status.PASS or tok.details.get("http_status") not in (None, 401):
+                # X authenticated the token (it answered something other than 401): not expired
+                c.status = Status.PASS
+                c.message = ("X accepted the OAuth 2.0 access token just now, so it has not expired "
+                             "(the time embedded in it is not its expiry)")
+                c.diagnosis = None
+            elif tok.diagnosis not in (None, "oauth2-token-expired"):
+                # X named another cause (a suspended app...): the offline guess cannot be confirmed
+                c.status = Status.SKIP
+                c.message = f"{c.message} (not confirmed live: X answered with {tok.diagnosis})"
+                c.diagnosis = None
         if c.id == "cross.same-generation" and c.status is Status.SKIP:
             pairs = {"consumer-pair": "probe.consumer-pair", "access-pair": "probe.user-token",
                      "client-pair": "probe.oauth2-client"}

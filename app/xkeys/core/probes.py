@@ -77,6 +77,8 @@ USER_ME_PATH = "/2/users/me"
 APP_TOKEN_PATH = "/oauth2/token"
 OAUTH2_TOKEN_PATH = "/2/oauth2/token"
 USAGE_PATH = "/2/usage/tweets"
+TWEETS_PATH = "/2/tweets"
+DM_PATH = "/2/dm_conversations/with/{user_id}/messages"
 #: a syntactically plausible, never-issued authorization code and PKCE verifier (43+ chars):
 #: X answers `invalid_request` "authorization code was invalid" only once the client is accepted
 DUMMY_CODE = "xkeys-doctor-probe-not-a-real-code"
@@ -380,42 +382,116 @@ class ProbeRun:
         diag, said = self._diagnose(r, "invalid-client" if r.status_code in (400, 401, 403) else X_SERVER_ERROR)
         return CheckResult(pid, Status.FAIL, f"X refused the {who} ({said})", diag, details={"http_status": r.status_code})
 
+    async def _scope_probe(self, pid: str, token: str, scope_set: str, path: str) -> tuple[str, httpx.Response | None]:
+        """Does the token hold the write scopes of `scope_set`? Ask the write endpoint with an
+        EMPTY body: X checks the token's scopes before the body, so a 403 means "scope missing"
+        and a 400 (empty body refused) means "granted" - nothing can be posted or sent."""
+        r = await self._request(pid, "POST", path, headers={"Authorization": f"Bearer {token}"}, json={})
+        if r.status_code == 400:
+            return "granted", r
+        if 200 <= r.status_code < 300:
+            # cannot happen with an empty body on X; if some host did create something, undo it
+            try:
+                body = parse_json(r)
+                new_id = body.get("data", {}).get("id") if isinstance(body, dict) else None
+                if new_id and scope_set == "write":
+                    await self._request(pid, "DELETE", f"/2/tweets/{new_id}",
+                                        headers={"Authorization": f"Bearer {token}"})
+            except TransportFailure:
+                pass
+            return "granted", r
+        return "refused", r
+
     async def oauth2_token(self) -> CheckResult:
         pid = "probe.oauth2-token"
         token = self.v[Kind.OAUTH2_ACCESS_TOKEN]
         if not header_safe(token):
             return _unsendable(pid, "OAuth 2.0 access token")
-        r = await self._bearer_get(pid, token, USER_ME_PATH)
         need = self.inputs.need
-        if r.status_code == 200:
-            body = parse_json(r)
-            data = body.get("data") if isinstance(body, dict) else None
-            uname = str(data.get("username", "")) if isinstance(data, dict) else ""
-            uid = str(data.get("id", "")) if isinstance(data, dict) else ""
-            if self.user is None and uid:
-                self.user = {"id": uid, "username": uname}
-            details: dict[str, Any] = {"user_id": uid, "username": uname}
-            granted = self.inputs.scopes
-            if granted is None:
-                return CheckResult(pid, Status.PASS,
-                                   f"the OAuth 2.0 user token works as @{uname}; its granted scopes are not recorded "
-                                   f"(log in with `xkeys login pkce` to record them)", details=details)
+        granted = self.inputs.scopes
+        # FACTS.md section 2: missing scopes do not stop the consent, later calls answer 403. When
+        # the granted scopes are not recorded, the write scope is tested alongside users/me.
+        write_probe: asyncio.Task[tuple[str, httpx.Response | None]] | None = None
+        if granted is None and need in ("write", "dm"):
+            write_probe = asyncio.create_task(self._scope_probe(pid, token, "write", TWEETS_PATH))
+        try:
+            r = await self._bearer_get(pid, token, USER_ME_PATH)
+        except BaseException:
+            if write_probe is not None:
+                write_probe.cancel()
+            raise
+        if r.status_code != 200:
+            if write_probe is not None:
+                write_probe.cancel()
+            fallback = "oauth2-token-expired" if r.status_code == 401 else \
+                "missing-scopes" if r.status_code == 403 else X_SERVER_ERROR
+            diag, said = self._diagnose(r, fallback)
+            if r.status_code == 401 and diag in ("invalid-or-expired-token", "unsupported-authentication",
+                                                  "bad-auth-header", "signature-rejected"):
+                diag = "oauth2-token-expired"  # a 401 for an OAuth 2.0 user token: expired (2 h) or revoked
+                said = f"HTTP 401 {_said(r)}".strip() + " - the token is expired (2 h) or revoked"
+            status, message = _soft_or_fail(diag, r, "the OAuth 2.0 token is accepted, but",
+                                            f"X refused the OAuth 2.0 user token ({said})")
+            if r.status_code == 403 and diag == "missing-scopes":
+                message = (f"X refused the OAuth 2.0 user token for users/me ({said}): it lacks "
+                           f"{' '.join(NEED_SCOPES['read'])}")
+            return CheckResult(pid, status, message, diag, details={"http_status": r.status_code})
+        body = parse_json(r)
+        data = body.get("data") if isinstance(body, dict) else None
+        uname = str(data.get("username", "")) if isinstance(data, dict) else ""
+        uid = str(data.get("id", "")) if isinstance(data, dict) else ""
+        if self.user is None and uid:
+            self.user = {"id": uid, "username": uname}
+        details: dict[str, Any] = {"user_id": uid, "username": uname}
+        if granted is not None:
             missing = [s for s in NEED_SCOPES[need] if s not in granted]
             details["scopes"] = list(granted)
-            if missing:
-                details["missing_scopes"] = missing
-                return CheckResult(pid, Status.FAIL,
-                                   f"the OAuth 2.0 token works as @{uname} but lacks {' '.join(missing)} for --need {need}: "
-                                   "log in again asking for those scopes", "missing-scopes", details=details)
+            details["scopes_from"] = "profile"
+        else:
+            # users/me answering proves tweet.read + users.read (FACTS.md section 2)
+            missing, unknown = [], []
+            checks: list[tuple[str, tuple[str, ...], Awaitable[tuple[str, httpx.Response | None]]]] = []
+            if write_probe is not None:
+                checks.append(("write", ("tweet.write",), write_probe))
+            if need == "dm" and uid:
+                checks.append(("dm", ("dm.read", "dm.write"),
+                               self._scope_probe(pid, token, "dm", DM_PATH.format(user_id=uid))))
+            for scope_set, scopes, aw in checks:
+                verdict, resp = await aw
+                if verdict == "granted":
+                    continue
+                assert resp is not None
+                diag, said = self._diagnose(resp, "missing-scopes" if resp.status_code == 403 else X_SERVER_ERROR)
+                if resp.status_code == 403 and diag in ("missing-scopes", "unknown", "write-permission-missing",
+                                                         "dm-permission-missing", "unsupported-authentication"):
+                    missing.extend(scopes)
+                elif diag in ("rate-limited",) or resp.status_code >= 500:
+                    unknown.extend(scopes)
+                else:
+                    status, message = _soft_or_fail(diag, resp, "the OAuth 2.0 token is accepted, but",
+                                                    f"the OAuth 2.0 token works as @{uname}, but X refused it for "
+                                                    f"{scope_set} ({said})")
+                    return CheckResult(pid, status, message, diag, details=details)
+            details["scopes_from"] = "probed"
+            if unknown:
+                details["scopes_unknown"] = unknown
+        if missing:
+            details["missing_scopes"] = missing
+            return CheckResult(pid, Status.FAIL,
+                               f"the OAuth 2.0 token works as @{uname} but lacks {' '.join(missing)} for --need {need}: "
+                               "log in again (xkeys login pkce) asking for those scopes", "missing-scopes", details=details)
+        if granted is not None:
             tail = "" if LONG_LIVED_SCOPE in granted else f" (no {LONG_LIVED_SCOPE}: it cannot be refreshed after 2 h)"
-            return CheckResult(pid, Status.PASS, f"the OAuth 2.0 user token works as @{uname} with the scopes --need {need} requires{tail}",
+            return CheckResult(pid, Status.PASS,
+                               f"the OAuth 2.0 user token works as @{uname} with the scopes --need {need} requires{tail}",
                                details=details)
-        fallback = "oauth2-token-expired" if r.status_code == 401 else X_SERVER_ERROR
-        diag, said = self._diagnose(r, fallback)
-        if r.status_code == 401 and diag in ("invalid-or-expired-token", "unsupported-authentication", "bad-auth-header"):
-            diag = "oauth2-token-expired"  # a 401 for an OAuth 2.0 user token: expired (2 h) or revoked
-        status, message = _soft_or_fail(diag, r, "the OAuth 2.0 token is accepted, but", f"X refused the OAuth 2.0 user token ({said})")
-        return CheckResult(pid, status, message, diag, details={"http_status": r.status_code})
+        if details.get("scopes_unknown"):
+            return CheckResult(pid, Status.PASS,
+                               f"the OAuth 2.0 user token works as @{uname}; whether it holds "
+                               f"{' '.join(details['scopes_unknown'])} could not be settled just now", details=details)
+        return CheckResult(pid, Status.PASS,
+                           f"the OAuth 2.0 user token works as @{uname} and holds the scopes --need {need} requires "
+                           "(checked without posting anything)", details=details)
 
     async def clock_check(self) -> CheckResult:
         pid = "probe.clock"
@@ -585,8 +661,8 @@ class ProbeRun:
 #: diagnoses that say the credential itself was accepted but something else stands in the way:
 #: the probe warns instead of failing (FACTS.md section 3: 453 = plan, 88/429 = wait)
 _SOFT = {
-    "endpoint-not-in-plan": "your plan does not include this endpoint (the key itself works)",
-    "rate-limited": "it is rate-limited right now (the key itself works)",
+    "endpoint-not-in-plan": "your plan does not include {endpoint} (the credential itself works)",
+    "rate-limited": "{endpoint} is rate-limited right now (the credential itself works)",
 }
 
 
@@ -596,7 +672,8 @@ def _soft_or_fail(diag: str, response: httpx.Response, accepted: str, refused: s
         reset = _num(response.headers.get("x-rate-limit-reset"))
         if diag == "rate-limited" and reset:
             extra = f"; the window resets at {time.strftime('%H:%M:%S UTC', time.gmtime(reset))}"
-        return Status.WARN, f"{accepted} {_SOFT[diag]}{extra}"
+        path = response.request.url.path if response.request is not None else "this endpoint"
+        return Status.WARN, f"{accepted} {_SOFT[diag].format(endpoint=path)}{extra}"
     return Status.FAIL, refused
 
 
@@ -657,7 +734,7 @@ def _human(seconds: float) -> str:
     if s < 120:
         return f"{s} s"
     if s < 7200:
-        return f"{s // 60} min"
+        return f"{int(round(s / 60))} min"
     if s < 172800:
         return f"{s / 3600:.1f} h"
     return f"{s / 86400:.1f} days"
