@@ -82,7 +82,7 @@ def test_subprocess_identifier_shows_six_chars_at_most() -> None:
     (b"abc\x00def", "binary"),
     (b"\xff\xfe\xfa", "UTF-8"),
     (b"A" * 10_000_000, "larger than"),
-])
+], ids=["empty", "blank", "nul-bytes", "invalid-utf8", "10MB"])
 def test_subprocess_bad_input(stdin: bytes, needle: str) -> None:
     p = run_cli([], stdin)
     assert p.returncode == 2
