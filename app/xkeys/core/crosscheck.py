@@ -79,14 +79,14 @@ def _client_id_vs_consumer_key(cls: dict[Kind, Classification]) -> list[CheckRes
     name = "client-id-vs-consumer-key"
     if ck is not None and ck.kind is Kind.CLIENT_ID:
         return [_r(name, Status.FAIL,
-                   "The API Key (Consumer Key) field holds an OAuth 2.0 Client ID: X shows these as two "
-                   "different strings, so copy the API Key from Consumer Keys in Keys and tokens (the live "
-                   "check confirms it).", "client-id-as-consumer-key")]
+                   "The API Key (Consumer Key) field holds what looks like an OAuth 2.0 Client ID, which X's "
+                   "documentation shows as a different string, so copy the API Key from Consumer Keys in Keys "
+                   "and tokens (the live check settles it).", "client-id-as-consumer-key")]
     if cid is not None and cid.kind is Kind.CONSUMER_KEY and (ck is None or ck.value != cid.value):
         return [_r(name, Status.FAIL,
-                   "The Client ID field holds a value shaped like an API Key (Consumer Key): X shows these "
-                   "as two different strings, so copy the Client ID from the OAuth 2.0 section of Keys and "
-                   "tokens.", "client-id-as-consumer-key")]
+                   "The Client ID field holds a value shaped like an API Key (Consumer Key), which X's "
+                   "documentation shows as a different string, so copy the Client ID from the OAuth 2.0 "
+                   "section of Keys and tokens (the live check settles it).", "client-id-as-consumer-key")]
     if ck is None or cid is None:
         return []
     if ck.value == cid.value:

@@ -569,13 +569,15 @@ def _mismatch(kind: Kind, fld: Kind, note: str) -> tuple[str, str | None]:
         return f"{note}, so it cannot be the {fl}", "xai-key-not-x"
     kl = label(kind)
     if kind is Kind.CLIENT_ID and fld is Kind.CONSUMER_KEY:
-        return ("This is an OAuth 2.0 Client ID, not the API Key (Consumer Key): X shows them as two "
-                "different strings, so copy the API Key from the Consumer Keys section of Keys and tokens, "
-                "and keep this one for OAuth 2.0 logins"), "client-id-as-consumer-key"
+        # FACTS.md "Client ID vs Consumer Key": the claim that they are equal is disputed, so explain
+        return ("This looks like an OAuth 2.0 Client ID (it decodes to the ':1:ci' form), which X's "
+                "documentation shows as a different string from the API Key (Consumer Key), so copy the API "
+                "Key from the Consumer Keys section of Keys and tokens and keep this one for OAuth 2.0 logins "
+                "(the live check settles it)"), "client-id-as-consumer-key"
     if kind is Kind.CONSUMER_KEY and fld is Kind.CLIENT_ID:
-        return ("This has the shape of an API Key (Consumer Key), not an OAuth 2.0 Client ID: X shows "
-                "them as two different strings, so copy the Client ID from the OAuth 2.0 section of "
-                "Keys and tokens"), "client-id-as-consumer-key"
+        return ("This has the shape of an API Key (Consumer Key), while X's documentation shows the OAuth "
+                "2.0 Client ID as a different 34-character string, so copy the Client ID from the OAuth 2.0 "
+                "section of Keys and tokens (the live check settles it)"), "client-id-as-consumer-key"
     if kind is Kind.BEARER_TOKEN and fld in OAUTH1_FIELDS:
         return (f"This is a Bearer Token (app-only), not the {fl}: OAuth 1.0a needs the four values from "
                 "Consumer Keys and Access Token and Secret, and the bearer belongs in the Bearer Token "
