@@ -166,3 +166,14 @@ def test_no_keyring_import_explains_and_writes_nothing(tmp_path, monkeypatch, ca
     assert "--secret-store file" in err and "keyring" in err
     assert main(["profile", "import", "--name", "acme", "--env-file", str(f), "--secret-store", "file"]) == 0
     assert (tmp_path / "cfg" / "secrets.json").exists()
+    # the explicit choice is remembered for this config dir (and shown in `profile list`)
+    g = tmp_path / "b.env"
+    g.write_text(f"X_BEARER_TOKEN={W[Kind.BEARER_TOKEN]}\n")
+    assert main(["profile", "import", "--name", "second", "--env-file", str(g)]) == 0
+    assert Store().load("second").secret_store == "file"
+    capsys.readouterr()
+    assert main(["profile", "list"]) == 0
+    assert "[file]" in capsys.readouterr().out
+    # choosing the keyring explicitly again needs a keyring: refused, nothing written
+    assert main(["profile", "import", "--name", "third", "--env-file", str(g), "--secret-store", "keyring"]) == 2
+    assert not Store().exists("third")

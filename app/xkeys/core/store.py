@@ -420,7 +420,10 @@ class Store:
         choice = secret_store or os.environ.get(ENV_SECRET_STORE) or None
         if choice is not None and choice not in SECRET_STORES:
             raise StoreError(f"unknown secret store {choice!r}: use one of {', '.join(SECRET_STORES)}")
-        #: the store chosen for new secrets: explicit choice, else the keyring
+        #: the explicit choice for this process (None: not given)
+        self.explicit_store = choice
+        #: the store for new secrets: explicit choice, else the one chosen explicitly earlier for
+        #: this config dir (recorded in profiles.json), else the keyring
         self.secret_store = choice or "keyring"
         self.meta_path = os.path.join(self.config_dir, META_FILE)
         self.lock_path = os.path.join(self.config_dir, LOCK_FILE)
@@ -594,8 +597,16 @@ class Store:
             now = _now()
             d: dict[str, Any] = dict(existing or {})
             pid = d.get("id") or profile.id or _secrets.token_hex(8)
-            # an existing profile keeps its secret store; a new one uses the chosen store
-            store_name = d.get("secret_store") if d.get("history") else self.secret_store
+            # an existing profile keeps its secret store; a new one uses the explicit choice, else
+            # the choice the user made explicitly before for this config dir, else the keyring
+            if d.get("history"):
+                store_name = d.get("secret_store") or "keyring"
+            elif self.explicit_store:
+                store_name = self.explicit_store
+            else:
+                store_name = data.get("secret_store_default") or "keyring"
+            if self.explicit_store:
+                data["secret_store_default"] = self.explicit_store
             history = [Generation.from_dict(g) for g in d.get("history") or []]
             cur = history[-1] if history else None
             fps = {k.value: fingerprint(v) for k, v in own.items()}
