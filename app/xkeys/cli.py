@@ -46,10 +46,21 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"xkeys: {message} (see `{self.prog} --help`)\n")
 
 
+#: top-level options that take a value (`xkeys --profile acme export ...`): skip the value
+_VALUE_OPTIONS = frozenset({"--profile", "--scenario"})
+
+
 def _selected(argv: Sequence[str]) -> str | None:
+    skip = False
     for tok in argv:
+        if skip:
+            skip = False
+            continue
         if tok == "--":
             return None
+        if tok in _VALUE_OPTIONS:
+            skip = True
+            continue
         if not tok.startswith("-"):
             return tok if tok in COMMANDS else None
     return None
