@@ -159,3 +159,12 @@ def test_export_errors_are_one_sentence_exit_2(cfg, tmp_path, capsys):
     assert main(["export", "--format", "twurlrc", "--profile", "o2only"]) == 2
     with pytest.raises(ExportError):
         exporters.to_twarc(ExportInput(values={Kind.CLIENT_ID: VALUES[Kind.CLIENT_ID]}))
+
+
+def test_top_level_profile_option_selects_the_profile(cfg, tmp_path):
+    Store().save(Profile("other", values={Kind.BEARER_TOKEN: VALUES[Kind.BEARER_TOKEN]}))
+    out = tmp_path / "o.json"
+    assert main(["--profile", "other", "export", "--format", "json", "--output", str(out)]) == 0
+    assert json.loads(out.read_text())["profile"] == "other"
+    assert main(["export", "--profile", "other", "--format", "json", "--output", str(out)]) == 0
+    assert json.loads(out.read_text())["profile"] == "other"

@@ -41,6 +41,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="PKCE: space- or comma-separated scopes (default: tweet.read tweet.write users.read offline.access)")
     parser.add_argument("--no-browser", action="store_true",
                         help="do not open a browser; for PKCE, paste the redirected URL instead of the loopback server")
+    parser.add_argument("--copy", action="store_true",
+                        help="also put the authorize URL on the clipboard (OSC 52 + the system clipboard)")
     parser.add_argument("--timeout", type=float, default=xhttp.DEFAULT_TIMEOUT, metavar="S", help="HTTP timeout")
     parser.add_argument("--wait", type=float, default=DEFAULT_WAIT, metavar="S",
                         help="PKCE: how long the loopback server waits for the redirect (default 300)")
@@ -84,6 +86,13 @@ def _credentials(args: argparse.Namespace, store: Store, target: str) -> tuple[d
 def _open(url: str, args: argparse.Namespace) -> None:
     sys.stdout.write(url + "\n")
     sys.stdout.flush()
+    if getattr(args, "copy", False):
+        try:
+            from xkeys.core.clipboard import copy
+
+            _say(f"xkeys: {copy(url, what='the authorize URL').message}")
+        except Exception as exc:  # the URL is printed anyway
+            _say(f"xkeys: could not copy the URL ({type(exc).__name__})")
     if not args.no_browser:
         try:
             webbrowser.open(url)
