@@ -103,6 +103,27 @@ def _paint(text: str, status: str, color: bool) -> str:
     return f"\x1b[{_COLORS[status]}m{text}\x1b[0m" if color else text
 
 
+#: which credential a check is about, to pick the matching step of a shared fix list
+#: (catalog steps for two credentials start "For the bearer: ..." / "For the user token: ...")
+FIX_FOCUS: dict[str, str] = {
+    "probe.bearer": "bearer", "probe.usage": "bearer", "probe.bearer-matches-app": "bearer",
+    "probe.user-token": "user token", "probe.access-level": "user token",
+}
+
+
+def first_fix(entry: Any, check_id: str) -> str | None:
+    """The first fix step for this check (the step for its credential when the list has several)."""
+    steps = tuple(getattr(entry, "fix", ()) or ())
+    if not steps:
+        return None
+    focus = FIX_FOCUS.get(check_id)
+    if focus:
+        for step in steps:
+            if step.lower().startswith(f"for the {focus}"):
+                return step
+    return steps[0]
+
+
 def _catalog(diag_id: str) -> Any:
     try:
         from xkeys.core import knowledge
@@ -145,8 +166,9 @@ def render_text(report: Any, out: TextIO, *, color: bool = False) -> None:
             if c.diagnosis and c.status in (Status.FAIL, Status.WARN):
                 entry = _catalog(c.diagnosis)
                 line += f"  [{c.diagnosis}]"
-                if entry is not None and entry.fix:
-                    line += f" → {entry.fix[0]}"
+                step = first_fix(entry, c.id) if entry is not None else None
+                if step:
+                    line += f" → {step}"
             if c.id.startswith("probe.") and c.elapsed_ms and c.status is not Status.SKIP:
                 line += f"  ({c.elapsed_ms} ms)"
             w(line)

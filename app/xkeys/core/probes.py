@@ -106,10 +106,25 @@ PROBE_LABELS: dict[str, str] = {
 }
 
 
-def _explain(status: int, headers: Mapping[str, str], body: str | bytes) -> Any:
+#: what credential each probe's requests carry: `explain.from_response(context=...)` uses it to
+#: settle answers without an error code (a bare 401 means different things per credential)
+PROBE_CONTEXT: dict[str, str] = {
+    "probe.consumer-pair": "consumer-pair",
+    "probe.bearer": "bearer",
+    "probe.usage": "bearer",
+    "probe.user-token": "oauth1",
+    "probe.oauth2-client": "oauth2-client",
+    "probe.oauth2-token": "oauth2-user",
+}
+
+
+def _explain(status: int, headers: Mapping[str, str], body: str | bytes, context: str | None) -> Any:
     from xkeys.core.explain import from_response  # engineer D's module
 
-    return from_response(status, headers, body)
+    try:
+        return from_response(status, headers, body, context=context)
+    except TypeError:  # an explain without contexts
+        return from_response(status, headers, body)
 
 
 @dataclass
@@ -228,18 +243,17 @@ class ProbeRun:
         fn.is_skip = True  # type: ignore[attr-defined]
         return fn
 
-    def _diagnose(self, response: httpx.Response, fallback: str) -> tuple[str, str]:
+    def _diagnose(self, response: httpx.Response, fallback: str, pid: str | None = None) -> tuple[str, str]:
         """(diagnosis id, short description of X's answer) for a non-success answer."""
         try:
-            exp = _explain(response.status_code, dict(response.headers), response.content)
+            exp = _explain(response.status_code, dict(response.headers), response.content, PROBE_CONTEXT.get(pid or ""))
             diag = getattr(exp, "diagnosis", None) or "unknown"
-            title = getattr(exp, "title", "") or ""
         except Exception:
-            diag, title = "unknown", ""
+            diag = "unknown"
         if diag == "unknown":
             diag = fallback
         said = _said(response)
-        return diag, f"HTTP {response.status_code}{(' ' + said) if said else ''}" + (f" - {title}" if title else "")
+        return diag, f"HTTP {response.status_code}{(', ' + said) if said else ''}"
 
     # -- the probes -------------------------------------------------------------------------
 
@@ -260,8 +274,8 @@ class ProbeRun:
                 return CheckResult(pid, Status.PASS, "X accepted the API Key and Secret and issued the app's Bearer Token",
                                    details={"bearer_fingerprint": redact.fingerprint(unquote(token))})
             return CheckResult(pid, Status.FAIL, "X answered 200 without a bearer token in the body", X_SERVER_ERROR)
-        diag, said = self._diagnose(r, "bad-consumer-credentials" if r.status_code in (401, 403) else X_SERVER_ERROR)
-        return CheckResult(pid, Status.FAIL, f"X rejected the API Key and Secret ({said})", diag,
+        diag, said = self._diagnose(r, "bad-consumer-credentials" if r.status_code in (401, 403) else X_SERVER_ERROR, pid)
+        return CheckResult(pid, Status.FAIL, _refused("the API Key and Secret", said, diag), diag,
                            details={"http_status": r.status_code})
 
     async def _bearer_get(self, pid: str, token: str, path: str) -> httpx.Response:
@@ -276,8 +290,8 @@ class ProbeRun:
         if r.status_code == 200:
             parse_json(r)
             return CheckResult(pid, Status.PASS, "the Bearer Token works (app-only user lookup answered)")
-        diag, said = self._diagnose(r, "invalid-or-expired-token" if r.status_code == 401 else X_SERVER_ERROR)
-        status, message = _soft_or_fail(diag, r, "the Bearer Token is accepted, but", f"the Bearer Token was refused ({said})")
+        diag, said = self._diagnose(r, "invalid-or-expired-token" if r.status_code == 401 else X_SERVER_ERROR, pid)
+        status, message = _soft_or_fail(diag, r, "the Bearer Token is accepted, but", _refused("the Bearer Token", said, diag))
         return CheckResult(pid, status, message, diag, details={"http_status": r.status_code})
 
     async def bearer_matches_app(self) -> CheckResult:
@@ -323,8 +337,8 @@ class ProbeRun:
                                    "invalid-or-expired-token", details=details)
             return CheckResult(pid, Status.PASS, f"the four OAuth 1.0a values work: acting as @{uname} (id {uid})",
                                details=details)
-        diag, said = self._diagnose(r, "signature-rejected" if r.status_code == 401 else X_SERVER_ERROR)
-        status, message = _soft_or_fail(diag, r, "the user token is accepted, but", f"X refused the signed request ({said})")
+        diag, said = self._diagnose(r, "signature-rejected" if r.status_code == 401 else X_SERVER_ERROR, pid)
+        status, message = _soft_or_fail(diag, r, "the user token is accepted, but", _refused("the four OAuth 1.0a values", said, diag))
         return CheckResult(pid, status, message, diag, details={"http_status": r.status_code})
 
     async def access_level_check(self) -> CheckResult:
@@ -379,8 +393,8 @@ class ProbeRun:
         if r.status_code == 200:
             return CheckResult(pid, Status.WARN, "X exchanged the probe's dummy code: this API base does not behave like X",
                                "unknown")
-        diag, said = self._diagnose(r, "invalid-client" if r.status_code in (400, 401, 403) else X_SERVER_ERROR)
-        return CheckResult(pid, Status.FAIL, f"X refused the {who} ({said})", diag, details={"http_status": r.status_code})
+        diag, said = self._diagnose(r, "invalid-client" if r.status_code in (400, 401, 403) else X_SERVER_ERROR, pid)
+        return CheckResult(pid, Status.FAIL, _refused(f"the {who}", said, diag), diag, details={"http_status": r.status_code})
 
     async def _scope_probe(self, pid: str, token: str, scope_set: str, path: str) -> tuple[str, httpx.Response | None]:
         """Does the token hold the write scopes of `scope_set`? Ask the write endpoint with an
@@ -425,13 +439,13 @@ class ProbeRun:
                 write_probe.cancel()
             fallback = "oauth2-token-expired" if r.status_code == 401 else \
                 "missing-scopes" if r.status_code == 403 else X_SERVER_ERROR
-            diag, said = self._diagnose(r, fallback)
+            diag, said = self._diagnose(r, fallback, pid)
             if r.status_code == 401 and diag in ("invalid-or-expired-token", "unsupported-authentication",
                                                   "bad-auth-header", "signature-rejected"):
                 diag = "oauth2-token-expired"  # a 401 for an OAuth 2.0 user token: expired (2 h) or revoked
-                said = f"HTTP 401 {_said(r)}".strip() + " - the token is expired (2 h) or revoked"
+                said = f"{said}: expired (2 h) or revoked"
             status, message = _soft_or_fail(diag, r, "the OAuth 2.0 token is accepted, but",
-                                            f"X refused the OAuth 2.0 user token ({said})")
+                                            _refused("the OAuth 2.0 user token", said, diag))
             if r.status_code == 403 and diag == "missing-scopes":
                 message = (f"X refused the OAuth 2.0 user token for users/me ({said}): it lacks "
                            f"{' '.join(NEED_SCOPES['read'])}")
@@ -461,7 +475,7 @@ class ProbeRun:
                 if verdict == "granted":
                     continue
                 assert resp is not None
-                diag, said = self._diagnose(resp, "missing-scopes" if resp.status_code == 403 else X_SERVER_ERROR)
+                diag, said = self._diagnose(resp, "missing-scopes" if resp.status_code == 403 else X_SERVER_ERROR, pid)
                 if resp.status_code == 403 and diag in ("missing-scopes", "unknown", "write-permission-missing",
                                                          "dm-permission-missing", "unsupported-authentication"):
                     missing.extend(scopes)
@@ -561,8 +575,8 @@ class ProbeRun:
             if share >= USAGE_WARN_FRACTION:
                 return CheckResult(pid, Status.WARN, f"close to the monthly cap: {text}", "usage-capped", details=details)
             return CheckResult(pid, Status.PASS, text, details=details)
-        diag, said = self._diagnose(r, X_SERVER_ERROR)
-        status, message = _soft_or_fail(diag, r, "the usage check is accepted, but", f"the usage check failed ({said})")
+        diag, said = self._diagnose(r, X_SERVER_ERROR, pid)
+        status, message = _soft_or_fail(diag, r, "the usage check is accepted, but", _refused("the bearer on the usage endpoint", said, diag))
         return CheckResult(pid, status, message, diag, details={"http_status": r.status_code})
 
     async def rate_limit(self) -> CheckResult:
@@ -572,6 +586,8 @@ class ProbeRun:
             await asyncio.wait(others)
         rows = []
         for ob in self.observed:
+            if ob.status >= 400 and ob.status != 429:
+                continue  # refused before X knew whose window to count: the numbers say nothing
             limit, remaining = _num(ob.rate.get("x-rate-limit-limit")), _num(ob.rate.get("x-rate-limit-remaining"))
             reset = _num(ob.rate.get("x-rate-limit-reset"))
             if limit and remaining is not None:
@@ -675,6 +691,20 @@ def _soft_or_fail(diag: str, response: httpx.Response, accepted: str, refused: s
         path = response.request.url.path if response.request is not None else "this endpoint"
         return Status.WARN, f"{accepted} {_SOFT[diag].format(endpoint=path)}{extra}"
     return Status.FAIL, refused
+
+
+#: diagnoses that mean "this credential itself was not accepted" (vs. the account, plan or X)
+_CREDENTIAL_DIAGNOSES = frozenset({
+    "bad-consumer-credentials", "signature-rejected", "invalid-or-expired-token", "bearer-wrong-app",
+    "invalid-client", "client-secret-rejected", "oauth2-token-expired", "bad-auth-header",
+    "unsupported-authentication", "wrong-field", "client-id-as-consumer-key", "paste-hygiene",
+})
+
+
+def _refused(subject: str, said: str, diag: str) -> str:
+    if diag in _CREDENTIAL_DIAGNOSES:
+        return f"X did not accept {subject} ({said})"
+    return f"the request with {subject} got {said}"
 
 
 def _unsendable(pid: str, what: str) -> CheckResult:
