@@ -56,9 +56,28 @@ def environments() -> dict[str, dict[str, str]]:
     return envs
 
 
+def slowest_imports(args: list[str], env: dict[str, str], runs: int = 5, top: int = 12) -> list[tuple[int, str]]:
+    """Top-level imports by cumulative microseconds, the minimum over several runs."""
+    best: dict[str, int] = {}
+    for _ in range(runs):
+        p = subprocess.run([sys.executable, "-X", "importtime", "-m", "xkeys", *args], input=b"x\n",
+                           capture_output=True, env=env, check=False)
+        for line in p.stderr.decode(errors="replace").splitlines():
+            if not line.startswith("import time:") or "cumulative" in line:
+                continue
+            _, cum, name = line.split("|")
+            if name.startswith("   "):  # nested deeper than the top two levels
+                continue
+            key = name.strip()
+            best[key] = min(best.get(key, 1 << 60), int(cum))
+    return sorted(((v, k) for k, v in best.items()), reverse=True)[:top]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--reps", type=int, default=40)
+    ap.add_argument("--why", action="store_true",
+                    help="also print the slowest imports of `xkeys --version` and of classify (-X importtime)")
     a = ap.parse_args()
     vs = variants()
     stdin = b"Q7mZk2RtVb9XwLp4Hn6sJd3Fa\n"
@@ -79,6 +98,12 @@ def main() -> int:
             flag = "" if name == "python -c pass" or "classify" in name else ("  OK" if ratio <= GOAL else "  OVER GOAL")
             print(f"  {name:<{width}}  {med * 1000:7.1f} ms  ({ratio:4.2f}x bare python){flag}")
     print(f"goal: `xkeys --version` <= {GOAL:.0f}x bare python")
+    if a.why:
+        env = next(iter(environments().values()))
+        for label, args in (("--version", ["--version"]), ("classify", ["classify", "--json"])):
+            print(f"slowest imports of `xkeys {label}` (cumulative, best of 5 runs):")
+            for cum, name in slowest_imports(args, env):
+                print(f"  {cum / 1000:6.1f} ms  {name}")
     return 0
 
 
