@@ -419,3 +419,9 @@ def test_client_secret_in_consumer_secret_field() -> None:
 def test_unknown_kind_as_field_means_no_field() -> None:
     c = classify(S.consumer_key(rng=RNG), field=K.UNKNOWN)
     assert c.field is None and c.matches_field is None
+
+
+def test_wrong_field_names_both_kinds_of_a_shared_shape() -> None:
+    c = classify(S.consumer_secret(50, RNG), field="bearer_token")
+    assert c.matches_field is False and c.diagnosis == "wrong-field"
+    assert "API Key Secret" in c.message and "Client Secret" in c.message and "Bearer Token" in c.message

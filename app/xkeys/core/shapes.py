@@ -540,7 +540,7 @@ def classify(text: str, field: Kind | str | None = None, *, now: float | None = 
                     f"could also be {_join([_a(label(a)) for a in alts])})")
         else:
             matches = False
-            note, diagnosis = _mismatch(kind, fld, note)
+            note, diagnosis = _mismatch(kind, fld, note, alts)
 
     if kind is Kind.XAI_API_KEY:
         diagnosis = "xai-key-not-x"
@@ -560,7 +560,7 @@ def _a(text: str) -> str:
     return ("an " if text[:1].lower() in "aeiou" else "a ") + text
 
 
-def _mismatch(kind: Kind, fld: Kind, note: str) -> tuple[str, str | None]:
+def _mismatch(kind: Kind, fld: Kind, note: str, alts: list[Kind] = []) -> tuple[str, str | None]:  # noqa: B006
     """Message + diagnosis for a value whose kind is not the field it was pasted into."""
     fl = label(fld)
     if kind is Kind.UNKNOWN:
@@ -582,5 +582,9 @@ def _mismatch(kind: Kind, fld: Kind, note: str) -> tuple[str, str | None]:
         return (f"This is a Bearer Token (app-only), not the {fl}: OAuth 1.0a needs the four values from "
                 "Consumer Keys and Access Token and Secret, and the bearer belongs in the Bearer Token "
                 "field"), "wrong-field"
+    if alts:  # same shape as another kind: name both, claim neither
+        kl2 = f"{_a(kl)} or {_join([_a(label(a)) for a in alts])}"
+        return (f"This looks like {kl2} (they share one shape), not {_a(fl)}, and the {fl} comes from "
+                f"{_where(fld)}"), "wrong-field"
     return (f"This looks like {_a(kl)}, not {_a(fl)}: it belongs in the {kl} field, and the {fl} "
             f"comes from {_where(fld)}"), "wrong-field"
