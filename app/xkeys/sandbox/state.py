@@ -24,6 +24,10 @@ REQUEST_TOKEN_LIFETIME = 15 * 60
 APP_NAME = "xkeys demo app"
 
 
+def _word_set(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9_.@#-]+", text.lower()))
+
+
 @dataclass
 class User:
     id: str
@@ -42,6 +46,10 @@ class Tweet:
     author_id: str
     created_ms: int
     deleted: bool = False
+    words: frozenset[str] = frozenset()   # lower-cased words, for search
+
+    def __post_init__(self) -> None:
+        self.words = frozenset(_word_set(self.text))
 
 
 @dataclass
@@ -124,10 +132,6 @@ _TEMPLATES = (
     "Our {0} hit the {1} again - read the x-rate-limit-reset header",
     "Tip: keep your {0} {1} out of git, use a .env file",
 )
-
-
-def _word_set(text: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9_.@#-]+", text.lower()))
 
 
 class SandboxState:
@@ -284,7 +288,7 @@ class SandboxState:
         for t in self.tweets.values():
             if t.deleted or t.created_ms < floor:
                 continue
-            words = _word_set(t.text)
+            words = t.words
             if any(w not in words for w in include if w) or any(w in words for w in exclude):
                 continue
             if author is not None:
