@@ -63,6 +63,7 @@ def test_preferred_name_wins_and_conflict_is_recorded_by_name() -> None:
     assert creds.values[Kind.CONSUMER_KEY] == CK
     assert creds.sources[Kind.CONSUMER_KEY] == "env:X_API_KEY"
     assert creds.conflicts == [(Kind.CONSUMER_KEY, "X_API_KEY", "TWITTER_API_KEY")]
+    assert creds.notes == ["X_API_KEY and TWITTER_API_KEY are both set and differ; X_API_KEY is used"]
     # same value under two names is no conflict
     same = load_credentials(environ={"TWITTER_API_KEY": CK, "X_API_KEY": CK})
     assert same.conflicts == []
@@ -73,6 +74,7 @@ def test_empty_variables_are_named_and_skipped() -> None:
     assert creds.values == {Kind.CONSUMER_KEY: CK}
     assert creds.sources[Kind.CONSUMER_KEY] == "env:TWITTER_API_KEY"
     assert set(creds.empty_names) == {"X_API_KEY", "X_BEARER_TOKEN"}
+    assert any("set but empty" in n and "X_BEARER_TOKEN" in n for n in creds.notes)
 
 
 def test_env_file_beats_environment_per_field(tmp_path: Path) -> None:

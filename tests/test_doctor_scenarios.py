@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Mapping
 from typing import Any
 
 import pytest
 
+from xkeys.commands.doctor import render_text
 from xkeys.core.creds import Credentials
 from xkeys.core.doctor import Report, run_doctor
 from xkeys.core.kinds import Kind
@@ -87,6 +89,10 @@ async def test_scenario_names_its_diagnosis(make_sandbox_client: Any, scenario: 
     assert report.exit_code == exit_code
     assert not report.unreachable
     assert_no_leak(json.dumps(report.to_dict()), info)
+    text = io.StringIO()
+    render_text(report, text)
+    assert f"[{primary}] → " in text.getvalue()
+    assert_no_leak(text.getvalue(), info)
 
 
 async def test_every_scenario_is_covered() -> None:

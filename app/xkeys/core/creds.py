@@ -267,5 +267,10 @@ def load_credentials(
         _from_mapping(mapping, f".env:{path}", creds, creds.env_file_names)
     _from_mapping(env, "env", creds, creds.env_names)
     _load_profile(creds, profile, env)
+    # names only, never values (FACTS.md section 3: "env vars not loaded (empty string sent)")
+    if creds.empty_names:
+        creds.notes.append(f"set but empty: {', '.join(creds.empty_names)} (was the .env file loaded?)")
+    for _kind, used, ignored in creds.conflicts:
+        creds.notes.append(f"{used} and {ignored} are both set and differ; {used} is used")
     redact.remember(*creds.values.values())
     return creds
