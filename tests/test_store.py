@@ -249,3 +249,29 @@ def test_concurrent_processes_do_not_clobber_each_other(cfg):
     s = Store()
     assert len(s.list()) == 20
     assert s.load("proc3-4").values[Kind.BEARER_TOKEN].endswith("3" * 40 + "4")
+
+
+def test_concurrent_saves_with_pruning_keep_every_secret(cfg):
+    # pruning old generations rewrites secrets.json too: it must hold the lock like a save
+    code = textwrap.dedent("""
+        import sys
+        from xkeys.core import store as store_mod
+        from xkeys.core.kinds import Kind
+        from xkeys.core.store import Profile, Store
+        store_mod.HISTORY_LIMIT = 2
+        i = int(sys.argv[1])
+        s = Store(secret_store="file")
+        p = Profile(f"proc{i}")
+        for n in range(8):
+            p.values[Kind.BEARER_TOKEN] = "A" * 21 + "%3D" + str(i) * 40 + "-" + str(n)
+            p = s.save(p)
+    """)
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(i)]) for i in range(4)]
+    assert all(p.wait(timeout=120) == 0 for p in procs)
+    s = Store()
+    for i in range(4):
+        p = s.load(f"proc{i}")
+        assert p.values[Kind.BEARER_TOKEN].endswith(str(i) * 40 + "-7")
+        assert [g.gen for g in p.history] == [7, 8]
+        assert s.load_generation(f"proc{i}", 7)[Kind.BEARER_TOKEN].endswith("-6")
+    assert len(json.loads((cfg / "secrets.json").read_text())["secrets"]) == 8

@@ -640,7 +640,7 @@ class Store:
             if not data.get("active"):
                 data["active"] = profile.name
         if pruned:  # after the commit point: losing these in a crash only leaves orphans
-            with contextlib.suppress(StoreError):
+            with contextlib.suppress(StoreError), file_lock(self.lock_path):  # secrets.json is shared
                 self.backend(store_name).delete_many(pruned)
         saved = self.load(profile.name, values=False)
         saved.values = dict(profile.values)
@@ -713,7 +713,8 @@ class Store:
             if data.get("active") == name:
                 data["active"] = None
         if keys:
-            self.backend(store_name).delete_many(keys)
+            with file_lock(self.lock_path):
+                self.backend(store_name).delete_many(keys)
 
     def rollback(self, name: str, gen: int | None = None) -> Profile:
         """Make an earlier generation current again (as a new generation, so nothing is lost)."""
