@@ -183,3 +183,19 @@ def test_kinds_env_names_are_all_searched() -> None:
             continue
         assert all(n in names for n in info.env)
     assert isinstance(Credentials().values, dict)
+
+
+def test_profile_scopes_apply_only_to_the_profiles_own_token() -> None:
+    store_mod = pytest.importorskip("xkeys.core.store")
+    store = store_mod.Store(config_dir=os.environ["XKEYS_CONFIG_DIR"], secret_store="file")
+    prof = store_mod.Profile(name="bot", values={Kind.OAUTH2_ACCESS_TOKEN: "profile-oauth2-token-0000000000"},
+                             extra={"scopes": ["tweet.read", "users.read", "offline.access"]})
+    try:
+        store.save(prof)
+        store.use("bot")
+    except Exception as exc:
+        pytest.skip(f"store API differs: {type(exc).__name__}")
+    own = load_credentials(environ={})
+    assert own.scopes == ("tweet.read", "users.read", "offline.access")
+    other = load_credentials(environ={"X_OAUTH2_ACCESS_TOKEN": "env-oauth2-token-00000000000000"})
+    assert other.scopes is None

@@ -235,7 +235,8 @@ def _load_profile(creds: Credentials, profile: str | None, environ: Mapping[str,
             creds.redirect_uri_source = f"profile:{pname}"
             break
     scopes = getattr(prof, "scopes", None) or meta.get("scopes")
-    if scopes:
+    # the recorded scopes describe the profile's own OAuth 2.0 token, not one from env vars
+    if scopes and creds.sources.get(Kind.OAUTH2_ACCESS_TOKEN) == f"profile:{pname}":
         creds.scopes = tuple(scopes.split() if isinstance(scopes, str) else scopes)
     if used or profile:
         creds.profile = pname
