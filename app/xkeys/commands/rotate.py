@@ -134,15 +134,22 @@ async def _verify(store: Any, imp: Any, new: dict[Kind, str], args: argparse.Nam
     return await verify(store, imp, new, need=args.need, api_base=args.api_base, timeout=args.timeout)
 
 
+def _tui_rotation_available() -> bool:
+    """The TUI has the full guided rotation screen (else the terminal flow runs here)."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("xkeys.tui.screens.rotate") is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def run(args: argparse.Namespace) -> int:
     interactive = is_tty() and not args.from_env_file and not args.json
-    if interactive and not args.no_tui and args.what is None and not args.dry_run:
-        try:
-            from xkeys.commands import tui
-        except ImportError:
-            pass
-        else:
-            return tui.run(args)
+    if interactive and not args.no_tui and args.what is None and not args.dry_run and _tui_rotation_available():
+        from xkeys.commands import tui
+
+        return tui.run(args)
     try:
         return _run(args, interactive)
     except InputError as exc:
