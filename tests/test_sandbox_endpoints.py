@@ -218,14 +218,14 @@ async def test_every_route_answers_a_designed_status(make_sandbox_client: Any, s
 
 async def test_a_bug_is_loud_and_never_a_500(make_sandbox_client: Any, caplog: pytest.LogCaptureFixture,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from xkeys.sandbox import app as sandbox_app
+    from xkeys.sandbox import api as sandbox_api
 
     client, info = make_sandbox_client()
 
     def broken(*a: Any, **k: Any) -> Any:
         raise KeyError("deliberate")
 
-    monkeypatch.setattr(sandbox_app, "_user_json", broken)
+    monkeypatch.setattr(sandbox_api, "_user_json", broken)
     r = await client.get("/2/users/by/username/XDevelopers", headers=bearer(info["credentials"]["bearer_token"]))
     assert r.status_code == 599 and "sandbox bug" in r.text
     assert client.sandbox_app.state.sandbox.bugs and "SANDBOX BUG" in caplog.text

@@ -1,78 +1,302 @@
-"""HTML for the consent pages (OAuth 1.0a PIN and OAuth 2.0 PKCE).
-
-Plain HTML forms with an approve and a cancel button, usable without JavaScript; the PIN page
-shows the 7-digit PIN as the only standalone 7-digit number (shared/DESIGN.md "Building notes").
-"""
+"""The OAuth endpoints: app-only bearer (client_credentials), the OAuth 1.0a PIN flow and the
+OAuth 2.0 Authorization Code + PKCE flow (shared/FACTS.md section 2)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from html import escape
+import base64
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import unquote, urlencode
 
-_STYLE = ("body{font-family:sans-serif;max-width:36em;margin:3em auto;padding:0 1em}"
-          "button{font-size:1.1em;margin-right:1em}code{font-size:2em;letter-spacing:.15em}")
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 
+from xkeys.sandbox import errors as E
+from xkeys.sandbox import pages
+from xkeys.sandbox.auth import access_token_lookup, verify_oauth1
+from xkeys.sandbox.creds import ALNUM, bearer_for
+from xkeys.sandbox.creds import oauth2_token as mint_oauth2_token
+from xkeys.sandbox.state import (
+    APP_NAME,
+    CODE_LIFETIME,
+    REQUEST_TOKEN_LIFETIME,
+    AuthCode,
+    OAuth1Token,
+    RequestToken,
+    SandboxState,
+)
+from xkeys.sandbox.wire import basic_credentials, read_form, read_params, safe_eq, state_of, with_query
 
-def _page(title: str, body: str) -> str:
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{escape(title)}</title><style>{_STYLE}</style></head>"
-            f"<body>{body}</body></html>\n")
-
-
-def _hidden(fields: Mapping[str, str]) -> str:
-    return "".join(f'<input type="hidden" name="{escape(k)}" value="{escape(v)}">' for k, v in fields.items())
-
-
-def _form(action: str, fields: Mapping[str, str], approve: str) -> str:
-    return (f'<form method="post" action="{escape(action)}">{_hidden(fields)}'
-            f'<button type="submit" name="action" value="approve" id="allow">{escape(approve)}</button>'
-            '<button type="submit" name="action" value="cancel" id="cancel">Cancel</button></form>')
-
-
-def oauth1_consent(app_name: str, username: str, oauth_token: str, action: str) -> str:
-    body = (f"<h1>Authorize {escape(app_name)} to access your account?</h1>"
-            f"<p>Signed in as @{escape(username)}.</p>"
-            "<p>This application will be able to read posts from your timeline, see who you "
-            "follow, and - if its permissions allow - post and send Direct Messages for you.</p>"
-            + _form(action, {"oauth_token": oauth_token}, "Authorize app"))
-    return _page(f"Authorize {app_name}", body)
-
-
-def pin_page(app_name: str, pin: str) -> str:
-    body = ("<h1>You've granted access to " + escape(app_name) + "!</h1>"
-            '<div id="oauth_pin"><p><span id="code-desc">Next, return to ' + escape(app_name)
-            + " and enter this PIN to complete the authorization process:</span></p>"
-            f'<p><kbd aria-labelledby="code-desc"><code>{escape(pin)}</code></kbd></p></div>')
-    return _page("Authorization PIN", body)
+#: OAuth 2.0 scopes X knows (FACTS.md section 2)
+KNOWN_SCOPES = frozenset(
+    "tweet.read tweet.write tweet.moderate.write users.read users.email follows.read follows.write "
+    "offline.access space.read mute.read mute.write like.read like.write list.read list.write "
+    "block.read block.write bookmark.read bookmark.write dm.read dm.write media.write "
+    "timeline.read".split()
+)
 
 
-def denied_page(app_name: str) -> str:
-    return _page("Not authorized", f"<h1>You have not authorized {escape(app_name)}.</h1>"
-                 "<p>You can close this page.</p>")
+# =============================================================================== app-only bearer
+async def oauth2_token(request: Request) -> Response:
+    """POST /oauth2/token: client_credentials with the consumer pair in HTTP Basic."""
+    st = state_of(request)
+    params = dict(request.query_params)
+    params.update(dict(await read_form(request)))
+    basic = basic_credentials(request)
+    if basic is not None and basic[0] == st.consumer_key and st.scenario.suspended:
+        return E.coded(416, v2=False)
+    if basic is None or not safe_eq(basic[0], st.consumer_key) or not safe_eq(basic[1], st.consumer_secret):
+        return E.coded(99, v2=False)
+    if params.get("grant_type") != "client_credentials":
+        return E.coded(170, v2=False)
+    valid = [b for b, ok in st.app_bearers.items() if ok]
+    if not valid:
+        st.bearer_generation += 1
+        fresh = bearer_for(st.consumer_key, st.consumer_secret, st.bearer_generation)
+        st.app_bearers[fresh] = True
+        valid = [fresh]
+    return E.json_answer({"token_type": "bearer", "access_token": valid[0]}, content_type=E.V11_JSON)
 
 
-def invalid_token_page() -> str:
-    return _page("Error", "<h1>This page is no longer valid.</h1><p>It looks like someone already "
-                 "used the token information you provided, or it has expired. Please return to the "
-                 "site that sent you to this page and try again.</p>")
+async def oauth2_invalidate(request: Request) -> Response:
+    """POST /oauth2/invalidate_token: consumer pair in Basic (or signed), `access_token` param."""
+    st = state_of(request)
+    form = await read_form(request)
+    params = dict(request.query_params)
+    params.update(dict(form))
+    basic = basic_credentials(request)
+    if basic is not None:
+        if st.scenario.suspended and basic[0] == st.consumer_key:
+            return E.coded(416, v2=False)
+        if not (safe_eq(basic[0], st.consumer_key) and safe_eq(basic[1], st.consumer_secret)):
+            return E.coded(99, v2=False)
+    else:
+        got = await verify_oauth1(st, request, v2=False, lookup=access_token_lookup(st, False), form=form)
+        if isinstance(got, Response):
+            return got
+    tok = unquote(params.get("access_token", ""))
+    if not tok:
+        return E.json_answer({"errors": [{"code": 170, "message": "Missing required parameter: access_token"}]},
+                             403, E.V11_JSON)
+    if not st.app_bearers.get(tok) and not st.app_bearers.get(params.get("access_token", "")):
+        return E.coded(348, v2=False)
+    key = tok if tok in st.app_bearers else params["access_token"]
+    st.app_bearers[key] = False
+    return E.json_answer({"access_token": key}, content_type=E.V11_JSON)
 
 
-def oauth2_consent(app_name: str, username: str, scopes: Sequence[str], fields: Mapping[str, str],
-                   action: str) -> str:
-    items = "".join(f"<li>{escape(s)}</li>" for s in scopes)
-    body = (f"<h1>{escape(app_name)} wants to access your X account</h1>"
-            f"<p>Signed in as @{escape(username)}. It asks for:</p><ul>{items}</ul>"
-            + _form(action, fields, "Authorize app"))
-    return _page(f"Authorize {app_name}", body)
+# =============================================================================== OAuth 1.0a PIN flow
+def _oauth1_plain_error(text: str) -> Response:
+    return E.plain(text, 401, {"www-authenticate": E.WWW_AUTH})
 
 
-def oauth2_error_page(reason: str) -> str:
-    """X's page for a bad authorize request (redirect mismatch, unknown client, bad scope...)."""
-    return _page("Something went wrong", "<h1>Something went wrong</h1><p>You weren't able to "
-                 "give access to the App. Go back and try logging in again.</p>"
-                 f"<!-- sandbox: {escape(reason)} -->")
+async def request_token(request: Request) -> Response:
+    st = state_of(request)
+    got = await verify_oauth1(st, request, v2=False, lookup=lambda token: (None, None))
+    if isinstance(got, Response):
+        return got
+    sr, _ = got
+    callback = sr.oauth.get("oauth_callback", "oob")
+    if callback != "oob" and callback not in st.redirect_uris:
+        return E.coded(415, v2=False)
+    rt = RequestToken(st.token(ALNUM, 27), st.token(ALNUM, 32), callback, st.now())
+    st.request_tokens[rt.token] = rt
+    return E.plain(urlencode({"oauth_token": rt.token, "oauth_token_secret": rt.secret,
+                              "oauth_callback_confirmed": "true"}), 200)
 
 
-def over_capacity_page() -> str:
-    return _page("X / Over capacity", "<h1>Over capacity</h1><p>Too many requests right now. "
-                 "Please wait a moment and try again.</p>")
+def _live_request_token(st: SandboxState, token: str | None) -> RequestToken | None:
+    rt = st.request_tokens.get(token or "")
+    if rt is None or rt.used or rt.denied or st.now() - rt.created > REQUEST_TOKEN_LIFETIME:
+        return None
+    return rt
+
+
+async def authorize_page(request: Request) -> Response:
+    st = state_of(request)
+    rt = _live_request_token(st, request.query_params.get("oauth_token"))
+    if rt is None or rt.verifier is not None:
+        return E.raw(pages.invalid_token_page(), 403, E.HTML)
+    return E.raw(pages.oauth1_consent(APP_NAME, st.me.username, rt.token, request.url.path), 200, E.HTML)
+
+
+async def authorize_submit(request: Request) -> Response:
+    st = state_of(request)
+    fields = dict(await read_form(request))
+    rt = _live_request_token(st, fields.get("oauth_token"))
+    if rt is None or rt.verifier is not None:
+        return E.raw(pages.invalid_token_page(), 403, E.HTML)
+    if fields.get("action") != "approve":
+        rt.denied = True
+        if rt.callback == "oob":
+            return E.raw(pages.denied_page(APP_NAME), 200, E.HTML)
+        return RedirectResponse(with_query(rt.callback, {"denied": rt.token}), 302)
+    rt.verifier = str(st.rng.randrange(10**6, 10**7))
+    if rt.callback == "oob":
+        return E.raw(pages.pin_page(APP_NAME, rt.verifier), 200, E.HTML)
+    return RedirectResponse(with_query(rt.callback, {"oauth_token": rt.token, "oauth_verifier": rt.verifier}), 302)
+
+
+async def access_token(request: Request) -> Response:
+    st = state_of(request)
+    state: dict[str, RequestToken] = {}
+
+    def lookup(token: str) -> tuple[str | None, Any] | Response:
+        rt = st.request_tokens.get(token)
+        if rt is None:
+            return _oauth1_plain_error("Invalid request token.")
+        state["rt"] = rt
+        return rt.secret, rt
+
+    got = await verify_oauth1(st, request, v2=False, lookup=lookup)
+    if isinstance(got, Response):
+        return got
+    sr, _ = got
+    rt = state["rt"]
+    verifier = sr.oauth.get("oauth_verifier", "")
+    live = _live_request_token(st, rt.token)
+    if live is None or rt.verifier is None or not safe_eq(verifier, rt.verifier):
+        if live is not None and rt.verifier is not None:
+            rt.used = True  # a wrong PIN burns the request token, as X does
+        return _oauth1_plain_error(E.INVALID_VERIFIER)
+    rt.used = True
+    me = st.me
+    tok = OAuth1Token(f"{me.id}-{st.token(ALNUM, 30)}", st.token(ALNUM, 45), me.id, st.access_level)
+    st.oauth1_tokens[tok.token] = tok
+    return E.plain(urlencode({"oauth_token": tok.token, "oauth_token_secret": tok.secret,
+                              "user_id": me.id, "screen_name": me.username}), 200)
+
+
+
+# =============================================================================== OAuth 2.0 PKCE
+_AUTHZ_FIELDS = ("response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge",
+                 "code_challenge_method")
+
+
+def _check_authorize(st: SandboxState, p: Mapping[str, str]) -> tuple[list[str], str] | str:
+    """Validate an authorize request: (scopes, method) or the reason for X's error page."""
+    if p.get("client_id") != st.client.client_id:
+        return "unknown client_id"
+    if p.get("redirect_uri") not in st.client.redirect_uris:
+        return "redirect_uri does not match a registered callback exactly"
+    if p.get("response_type") != "code":
+        return "response_type must be code"
+    scopes = [s for s in p.get("scope", "").split(" ") if s]
+    if not scopes or any(s not in KNOWN_SCOPES for s in scopes):
+        return "missing or unknown scope"
+    state = p.get("state", "")
+    if not state or len(state) > 500:
+        return "state is required (up to 500 characters)"
+    if not p.get("code_challenge"):
+        return "code_challenge is required"
+    method = (p.get("code_challenge_method") or "plain").upper()
+    if method not in ("S256", "PLAIN"):
+        return "code_challenge_method must be S256 or plain"
+    return scopes, "S256" if method == "S256" else "plain"
+
+
+async def o2_authorize_page(request: Request) -> Response:
+    st = state_of(request)
+    p = {k: request.query_params.get(k, "") for k in _AUTHZ_FIELDS}
+    checked = _check_authorize(st, p)
+    if isinstance(checked, str):
+        return E.raw(pages.oauth2_error_page(checked), 400, E.HTML)
+    scopes, _ = checked
+    return E.raw(pages.oauth2_consent(APP_NAME, st.me.username, scopes, p, request.url.path), 200, E.HTML)
+
+
+async def o2_authorize_submit(request: Request) -> Response:
+    st = state_of(request)
+    form = dict(await read_form(request))
+    p = {k: form.get(k, "") for k in _AUTHZ_FIELDS}
+    checked = _check_authorize(st, p)
+    if isinstance(checked, str):
+        return E.raw(pages.oauth2_error_page(checked), 400, E.HTML)
+    scopes, method = checked
+    if form.get("action") != "approve":
+        return RedirectResponse(with_query(p["redirect_uri"], {"error": "access_denied", "state": p["state"]}), 302)
+    code = mint_oauth2_token(st.rng, st.now_ms(), "ac")
+    st.codes[code] = AuthCode(code, p["client_id"], p["redirect_uri"], tuple(scopes), p["code_challenge"],
+                              method, st.now(), st.me.id)
+    return RedirectResponse(with_query(p["redirect_uri"], {"state": p["state"], "code": code}), 302)
+
+
+def _client_auth(st: SandboxState, request: Request, params: Mapping[str, str]) -> Response | None:
+    basic = basic_credentials(request)
+    auth = request.headers.get("authorization", "").strip()
+    if auth and basic is None:
+        return E.oauth2_error(401, "unauthorized_client", E.MISSING_AUTH)
+    cid = basic[0] if basic else params.get("client_id", "")
+    if not cid:
+        return E.oauth2_error(400, "invalid_request", "Missing required parameter [client_id].")
+    if cid != st.client.client_id or (basic and params.get("client_id") not in (None, "", cid)):
+        return E.oauth2_error(401, "invalid_client", "Client authentication failed.")
+    secret = basic[1] if basic else params.get("client_secret")
+    if st.client.secret is not None and not safe_eq(secret, st.client.secret):
+        return E.oauth2_error(401, "unauthorized_client", E.MISSING_AUTH)
+    return None
+
+
+def _s256(verifier: str) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+
+
+def _token_answer(st: SandboxState, client_id: str, user_id: str, scopes: tuple[str, ...]) -> Response:
+    at = st.new_o2_token("at", client_id, user_id, scopes)
+    body: dict[str, Any] = {"token_type": "bearer", "expires_in": 7200, "access_token": at.token,
+                            "scope": " ".join(scopes)}
+    if "offline.access" in scopes:
+        body["refresh_token"] = st.new_o2_token("rt", client_id, user_id, scopes).token
+    return E.json_answer(body, headers={"cache-control": "no-store", "pragma": "no-cache"})
+
+
+async def o2_token(request: Request) -> Response:
+    st = state_of(request)
+    params = await read_params(request)
+    bad = _client_auth(st, request, params)
+    if bad is not None:
+        return bad
+    grant = params.get("grant_type", "")
+    cid = st.client.client_id
+    if grant == "authorization_code":
+        for name in ("code", "redirect_uri", "code_verifier"):
+            if not params.get(name):
+                return E.oauth2_error(400, "invalid_request", f"Missing required parameter [{name}].")
+        ac = st.codes.get(params["code"])
+        if ac is None or ac.used or ac.client_id != cid or st.now() - ac.issued > CODE_LIFETIME:
+            return E.oauth2_error(400, "invalid_request", E.BAD_CODE)
+        ac.used = True
+        if params["redirect_uri"] != ac.redirect_uri:
+            return E.oauth2_error(400, "invalid_request", E.BAD_REDIRECT)
+        verifier = params["code_verifier"]
+        expected = _s256(verifier) if ac.method == "S256" else verifier
+        if not safe_eq(expected, ac.challenge):
+            return E.oauth2_error(400, "invalid_request", E.BAD_VERIFIER)
+        return _token_answer(st, cid, ac.user_id, ac.scopes)
+    if grant == "refresh_token":
+        value = params.get("refresh_token", "")
+        rt = st.o2_tokens.get(value)
+        if not value or rt is None or rt.kind != "rt" or rt.revoked or rt.client_id != cid:
+            return E.oauth2_error(400, "invalid_request", E.BAD_TOKEN)
+        rt.revoked = True  # single use: rotates on every refresh
+        return _token_answer(st, cid, rt.user_id, rt.scopes)
+    if not grant:
+        return E.oauth2_error(400, "invalid_request", "Missing required parameter [grant_type].")
+    return E.oauth2_error(400, "unsupported_grant_type", f"Grant type {grant} is not supported.")
+
+
+async def o2_revoke(request: Request) -> Response:
+    st = state_of(request)
+    params = await read_params(request)
+    bad = _client_auth(st, request, params)
+    if bad is not None:
+        return bad
+    value = params.get("token", "")
+    if not value:
+        return E.oauth2_error(400, "invalid_request", "Missing required parameter [token].")
+    tok = st.o2_tokens.get(value)
+    if tok is not None and tok.client_id == st.client.client_id:
+        tok.revoked = True
+    return E.json_answer({"revoked": True})
+

@@ -11,7 +11,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from xkeys.sandbox import creds as C
 from xkeys.sandbox.scenarios import Scenario
