@@ -52,49 +52,60 @@ def stop(proc: subprocess.Popen[str]) -> None:
         proc.kill()
 
 
-async def in_process(info: dict[str, Any], reps: int) -> tuple[list[float], Any]:
+async def one_run(info: dict[str, Any]) -> tuple[float, Any]:
     creds = Credentials(values={Kind(k): v for k, v in info["credentials"].items()},
                         redirect_uri=info.get("redirect_uri"))
-    times: list[float] = []
-    report = None
+    t = time.perf_counter()
+    report = await run_doctor(creds, api_base=info["base_url"], timeout=10)
+    return time.perf_counter() - t, report
+
+
+async def in_process(fast: dict[str, Any], slow: dict[str, Any], reps: int) -> tuple[list[float], list[float], Any, Any]:
+    """Alternate fast and slow runs so machine load drifts hit both alike."""
+    t_fast: list[float] = []
+    t_slow: list[float] = []
+    rep_fast = rep_slow = None
+    await one_run(fast)  # warm-up: imports, first connections
     for _ in range(reps):
-        t = time.perf_counter()
-        report = await run_doctor(creds, api_base=info["base_url"], timeout=10)
-        times.append(time.perf_counter() - t)
-    return times, report
+        t, rep_fast = await one_run(fast)
+        t_fast.append(t)
+        t, rep_slow = await one_run(slow)
+        t_slow.append(t)
+    return t_fast, t_slow, rep_fast, rep_slow
 
 
-def cli(info: dict[str, Any], reps: int) -> list[float]:
+def cli(fast: dict[str, Any], slow: dict[str, Any], reps: int) -> tuple[list[float], list[float]]:
+    """`xkeys doctor --json` as a subprocess, alternating fast and slow sandboxes."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("X_", "TWITTER_", "XKEYS_"))}
+    t_fast: list[float] = []
+    t_slow: list[float] = []
     with tempfile.TemporaryDirectory() as cfg:
-        env.update({"XKEYS_CONFIG_DIR": cfg, "XKEYS_SECRET_STORE": "file", "XKEYS_API_BASE": info["base_url"]})
-        for k, v in info["credentials"].items():
+        env.update({"XKEYS_CONFIG_DIR": cfg, "XKEYS_SECRET_STORE": "file"})
+        for k, v in fast["credentials"].items():
             env[KINDS[Kind(k)].env[0]] = v
-        times = []
         for _ in range(reps):
-            t = time.perf_counter()
-            out = subprocess.run([sys.executable, "-m", "xkeys", "doctor", "--json"], env=env, capture_output=True,
-                                 text=True, cwd=ROOT, stdin=subprocess.DEVNULL)
-            times.append(time.perf_counter() - t)
-            if out.returncode != 0:
-                print(f"  (doctor exited {out.returncode}: {out.stderr.strip()[:200]})")
-    return times
+            for info, times in ((fast, t_fast), (slow, t_slow)):
+                t = time.perf_counter()
+                out = subprocess.run([sys.executable, "-m", "xkeys", "doctor", "--json", "--api-base", info["base_url"]],
+                                     env=env, capture_output=True, text=True, cwd=ROOT, stdin=subprocess.DEVNULL)
+                times.append(time.perf_counter() - t)
+                if out.returncode != 0:
+                    print(f"  (doctor exited {out.returncode}: {out.stderr.strip()[:200]})")
+    return t_fast, t_slow
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--reps", type=int, default=7)
     ap.add_argument("--latency", type=float, default=0.5)
-    ap.add_argument("--cli-reps", type=int, default=3)
+    ap.add_argument("--cli-reps", type=int, default=5)
     a = ap.parse_args()
     rtt = a.latency
     slow_proc, slow = start_sandbox(a.latency)
     fast_proc, fast = start_sandbox(0.0)
     try:
-        t_fast, rep_fast = asyncio.run(in_process(fast, a.reps))
-        t_slow, rep_slow = asyncio.run(in_process(slow, a.reps))
-        c_fast = cli(fast, a.cli_reps) if a.cli_reps else []
-        c_slow = cli(slow, a.cli_reps) if a.cli_reps else []
+        t_fast, t_slow, rep_fast, rep_slow = asyncio.run(in_process(fast, slow, a.reps))
+        c_fast, c_slow = cli(fast, slow, a.cli_reps) if a.cli_reps else ([], [])
     finally:
         stop(slow_proc)
         stop(fast_proc)
@@ -102,13 +113,14 @@ def main() -> None:
     probes = len(rep_slow.live_probes)
     requests = rep_slow.requests
     med_fast, med_slow = statistics.median(t_fast), statistics.median(t_slow)
-    added = med_slow - med_fast
+    added = statistics.median(s - f for s, f in zip(t_slow, t_fast))  # paired runs
     print(f"doctor concurrency benchmark (latency {a.latency} s per request = 1 RTT; {a.reps} runs each)")
     print(f"  exit codes: latency 0 -> {rep_fast.exit_code}, latency {a.latency} -> {rep_slow.exit_code}; "
           f"diagnoses {rep_slow.diagnoses or 'none'}")
     print(f"  live probes: {probes} ({', '.join(p.removeprefix('probe.') for p in rep_slow.live_probes)}); "
           f"{requests} requests")
-    print(f"  in-process run_doctor: median {med_fast:.3f} s at latency 0, {med_slow:.3f} s at latency {a.latency}")
+    print(f"  in-process run_doctor: median {med_fast:.3f} s at latency 0, {med_slow:.3f} s at latency {a.latency} "
+          f"(min {min(t_fast):.3f} / {min(t_slow):.3f})")
     print(f"  time added by latency: {added:.3f} s = {added / rtt:.2f} round trips "
           f"(a sequential checker: {requests * rtt:.1f} s = {requests} round trips)")
     print(f"  speed-up over sequential: {requests * rtt / added:.1f}x" if added > 0 else "  speed-up: n/a")
@@ -116,8 +128,9 @@ def main() -> None:
     print(f"  goal (<= 2 round trips for >= 5 live probes): {'met' if goal else 'NOT met'}")
     if c_fast and c_slow:
         cf, cs = statistics.median(c_fast), statistics.median(c_slow)
+        c_added = statistics.median(s - f for s, f in zip(c_slow, c_fast))
         print(f"  `xkeys doctor` command: median {cf:.3f} s at latency 0, {cs:.3f} s at latency {a.latency}: "
-              f"added {cs - cf:.3f} s = {(cs - cf) / rtt:.2f} round trips")
+              f"added {c_added:.3f} s = {c_added / rtt:.2f} round trips (includes process start-up noise)")
 
 
 if __name__ == "__main__":
