@@ -119,16 +119,16 @@ _CLASS_STATUS = {
 
 # Status sources, most reliable first. All run on the lower-cased text.
 _STATUS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.M) for p in (
-    r"^\s*http/\d(?:\.\d)?\s+(\d{3})\b",                          # status line of an HTTP dump
+    r"^[ \t]*http/\d(?:\.\d)?\s+(\d{3})\b",                          # status line of an HTTP dump
     r"\berror code: (\d{3}) - ",                                  # openai-style SDKs (xAI)
     r"request failed with (?:status )?code (\d{3})\b",            # Node client / axios
-    r"^\s*(\d{3}) (?:" + _REASON_ALT + r")\s*$",                  # tweepy: "403 forbidden"
+    r"^[ \t]*(\d{3}) (?:" + _REASON_ALT + r")\s*$",                  # tweepy: "403 forbidden"
     r"\b(\d{3}) (?:client|server) error\b",                       # requests raise_for_status
     r"\bhttp(?: error| status)?:? ?(\d{3})\b(?!\.\d)",             # "HTTP Error 401", "HTTP 401"
     r"[\"'\[]?\bstatus(?:_?code)?[\"'\]]?\s*(?:=>|[:=])\s*[\"']?(\d{3})\b",  # "status": 403
     r"\bstatus code\s*(?:[:=]\s*)?(\d{3})\b",
     r"twitter api failed \[(\d{3})\]",                            # rtweet
-    r"(?:^\s*|exception:\s*)(\d{3}):(?=[a-z])",                     # twitter4j "401:Authentication..."
+    r"(?:^[ \t]*|exception:\s*)(\d{3}):(?=[a-z])",                     # twitter4j "401:Authentication..."
     r"\b(\d{3}) (?:" + _REASON_ALT + r")\b",                      # "... got 401 Unauthorized ..."
 ))
 _CLASS_RE = re.compile(r"(?:twitter::error::|tweepy\.errors\.|tweepy\.|(?<![\w:])x::)(" + "|".join(_CLASS_STATUS) + r")\b")
@@ -139,7 +139,7 @@ _CODE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.M) for p in
     r"api_error_code=\"?(\d{1,3})\b",                              # www-authenticate header
     r"\btwitter code:? ?(\d{1,3})\b",                             # Node: "(Twitter code 32)"
     r"\berror code:? ?(\d{1,3})\b(?![\d.])",
-    r"^\s*(\d{1,3}) - \S",                                         # tweepy: "453 - You currently..."
+    r"^[ \t]*(\d{1,3}) - \S",                                         # tweepy: "453 - You currently..."
     r"<error\s+code=\"(\d{1,3})\"",                                # XML from /oauth/*
     r"\bcode - (\d{1,3})\b",                                       # twitter4j
     r"\btwitter: (\d{1,3}) [a-z]",                                 # Go client
@@ -235,6 +235,7 @@ class Rule:
     status: tuple[int | None, ...] | None = None  # HTTP status is one of these (None: unknown)
     header: tuple[str, str] | None = None     # (header name, regex on its value)
     context: str | None = None                # from_response context
+    all_of: tuple[str, ...] = ()              # further regexes that must all match too
     unless: str | None = None                 # regex: the rule does not hold if it matches
     variant: str | None = None                # sub-cause (knowledge.Variant key)
     error_code: int | str | None = None       # what to report as error_code
@@ -259,6 +260,8 @@ class Rule:
             if value is None or not re.search(self.header[1], value):
                 return False
         if self.phrase is not None and not _rx(self.phrase).search(ev.low):
+            return False
+        if any(not _rx(p).search(ev.low) for p in self.all_of):
             return False
         if self.unless is not None and _rx(self.unless).search(ev.low):
             return False
@@ -401,7 +404,7 @@ _PHRASE_RULES: tuple[Rule, ...] = (
     Rule("text:header-encoding", "paste-hygiene", 88,
          phrase=r"codec can.t encode character .{0,12}(?:u200b|u200c|u200d|u2060|ufeff|u00a0|u201c|u201d|u2018|u2019)"),
     Rule("text:double-bearer", "paste-hygiene", 85, phrase=r"\bbearer\s+bearer\b"),
-    Rule("text:double-encoded", "paste-hygiene", 70, phrase=r"aaaaaaaaaaaaaaaaaaaaa[a-z0-9%]*%253d"),
+    Rule("text:double-encoded", "paste-hygiene", 70, phrase=r"\baaaaaaaaaaaaaaaaaaaaa[a-z0-9%]{0,200}%253d"),
     # --- network (FACTS.md §2 "every failure becomes a diagnosis") ---------------------
     Rule("net:dns", "network-unreachable", 92, variant="dns",
          phrase=r"getaddrinfo failed|name or service not known|nodename nor servname|temporary failure in name resolution"
@@ -425,9 +428,9 @@ _PHRASE_RULES: tuple[Rule, ...] = (
                 r"|unknownhostexception|connectexception|sockettimeoutexception|failed to connect to"),
     # --- server side --------------------------------------------------------------------
     Rule("status:5xx", "x-server-error", 88, status=_5XX),
-    Rule("html:error-page", "x-server-error", 84,
-         phrase=r"<html[\s\S]{0,4000}?(?:bad gateway|service unavailable|gateway time-?out|internal server error"
-                r"|over capacity|technically wrong)"),
+    Rule("html:error-page", "x-server-error", 84, phrase=r"<html\b",
+         all_of=(r"bad gateway|service (?:temporarily )?unavailable|gateway time-?out|internal server error"
+                 r"|over capacity|technically wrong",)),
     Rule("html:in-json-error", "x-server-error", 45,
          phrase=r"unexpected token '?<'?[^\n]{0,30}json|expecting value: line 1 column 1|jsondecodeerror"
                 r"|is not valid json|invalid json response body"),
@@ -504,11 +507,18 @@ def _decide(ev: Evidence) -> tuple[str, int, list[Rule]]:
 
 def _secret_shaped(text: str) -> list[str]:
     """Strings in the input that could be credentials (so they are scrubbed from output)."""
-    out = []
-    for m in re.finditer(r"[A-Za-z0-9%+=_\-]{16,}", text[:MAX_TEXT]):
+    out: list[str] = []
+    seen: set[str] = set()
+    for m in re.finditer(r"[A-Za-z0-9%+=_\-]{20,}", text[:MAX_TEXT]):
         tok = m.group(0)
-        if re.search(r"\d", tok) and re.search(r"[A-Za-z]", tok):
-            out.append(tok)
+        # credentials are 20-200 characters; longer runs are data blobs (and would make the
+        # redactor's window table huge), a few hundred distinct tokens are plenty for a paste
+        if len(tok) > 300 or tok in seen or not (re.search(r"\d", tok) and re.search(r"[A-Za-z]", tok)):
+            continue
+        seen.add(tok)
+        out.append(tok)
+        if len(out) >= 500:
+            break
     return out
 
 
