@@ -147,10 +147,15 @@ def render_text(report: Any, out: TextIO, *, color: bool = False) -> None:
     head.append("offline" if report.offline else (report.api_base or ""))
     w(" · ".join(h for h in head if h))
     if report.sources:
-        origins: dict[str, list[str]] = {}
-        for kind, src in report.sources.items():
-            origins.setdefault(src.split(":", 1)[0] if src.startswith("env:") else src, []).append(kind)
-        w("credentials from: " + "; ".join(f"{src} ({len(ks)})" for src, ks in origins.items()))
+        # names only (support view): "env X_API_KEY X_API_SECRET; .env:/path (2 values); profile:acme (1 value)"
+        env_names = [src.split(":", 1)[1] for src in report.sources.values() if src.startswith("env:")]
+        others: dict[str, int] = {}
+        for src in report.sources.values():
+            if not src.startswith("env:"):
+                others[src] = others.get(src, 0) + 1
+        parts = [f"env {' '.join(env_names)}"] if env_names else []
+        parts += [f"{src} ({n} value{'s' if n != 1 else ''})" for src, n in others.items()]
+        w("credentials from: " + "; ".join(parts))
     for note in report.notes:
         w(f"note: {note}")
     width = max((len(c.id) for c in report.checks), default=10)

@@ -272,8 +272,7 @@ def parse_json(response: httpx.Response) -> Any:
     """
     host = response.request.url.host if response.request else "the API host"
     if looks_like_html(response):
-        return_diag = X_SERVER_ERROR
-        raise TransportFailure(return_diag, "html",
+        raise TransportFailure(X_SERVER_ERROR, "html",
                                f"{host} answered HTTP {response.status_code} with an HTML page instead of JSON")
     try:
         return json.loads(response.content)
