@@ -283,3 +283,46 @@ async def test_report_json_contract(make_sandbox_client: Any) -> None:
     assert d["access_level"] == "read"
     json.dumps(d)
     assert_no_leak(json.dumps(d), info)
+
+
+class _InFlight:
+    """Wraps the sandbox app and records how many requests it is serving at once."""
+
+    def __init__(self, app: Any) -> None:
+        self.app, self.now, self.most, self.order = app, 0, 0, []
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            self.now += 1
+            self.most = max(self.most, self.now)
+            self.order.append((scope["method"], scope["path"], self.now))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            if scope["type"] == "http":
+                self.now -= 1
+
+
+async def test_independent_probes_are_in_flight_together() -> None:
+    import httpx
+
+    from xkeys.sandbox.app import create_app, line_info
+
+    app = create_app("healthy", 0, 0.05)
+    info = line_info(app, "https://api.x.com")
+    tracker = _InFlight(app)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=tracker), base_url="https://api.x.com") as client:
+        report = await run_doctor(creds_from(info), client=client)
+    assert report.exit_code == 0
+    # consumer pair, bearer, user token, OAuth 2.0 client, OAuth 2.0 token (+ its scope probe), usage
+    assert tracker.most == report.requests == 7
+
+    # without a pasted bearer, usage needs the app's bearer: it waits for the consumer pair only
+    app = create_app("healthy", 0, 0.05)
+    tracker = _InFlight(app)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=tracker), base_url="https://api.x.com") as client:
+        report = await run_doctor(creds_from(info, drop=("bearer_token",)), client=client)
+    assert report.exit_code == 0
+    assert tracker.most == 5
+    usage = next(i for i, (_, path, _) in enumerate(tracker.order) if path == "/2/usage/tweets")
+    assert usage == 5  # the sixth request, started once the pair answered
