@@ -9,6 +9,8 @@ import subprocess
 import sys
 from urllib.parse import quote
 
+from typing import Any
+
 import httpx
 
 from sandbox_support import bearer, signed
@@ -124,6 +126,35 @@ def test_sandbox_command_prints_json_line_and_exits_0_on_sigterm() -> None:
         rc = proc.wait(10)
     assert rc == 0
     assert proc.stdout.read() == ""  # nothing but the JSON line on stdout (no access log)
+
+
+def test_sandbox_command_scenario_seed_and_sigint() -> None:
+    import signal
+
+    proc = subprocess.Popen([sys.executable, "-m", "xkeys", "--scenario", "rotated-secret", "sandbox", "--seed", "4"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        info = json.loads(proc.stdout.readline())
+        assert info["scenario"] == "rotated-secret"
+        assert info["credentials"] == demo_credentials(4, "rotated-secret")
+        assert info["current"]["consumer_secret"] != info["credentials"]["consumer_secret"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        rc = proc.wait(10)
+    assert rc == 0
+    assert proc.stderr is not None and "Traceback" not in proc.stderr.read()
+
+
+def test_server_handle_info(make_sandbox_server: Any) -> None:
+    handle = make_sandbox_server("rotated-secret", seed=2)
+    assert handle.info["base_url"] == handle.base_url
+    assert handle.info["credentials"] == demo_credentials(2, "rotated-secret")
+    assert set(handle.info["current"]) == {"consumer_secret", "bearer_token", "client_secret",
+                                           "oauth2_access_token", "oauth2_refresh_token"}
+    r = httpx.get(handle.base_url + "/2/users/by/username/XDevelopers",
+                  headers=bearer(handle.info["current"]["bearer_token"]), timeout=5)
+    assert r.status_code == 200
 
 
 def test_sandbox_command_rejects_unknown_scenario() -> None:

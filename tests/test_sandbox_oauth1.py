@@ -290,3 +290,25 @@ async def test_pin_flow_read_only_app_gives_read_tokens(make_sandbox_client: Any
     at = dict(httpx.QueryParams(r.text))
     me = await signed(client, c, "GET", "/2/users/me", token=at["oauth_token"], token_secret=at["oauth_token_secret"])
     assert me.status_code == 200 and me.headers["x-access-level"] == "read"
+
+
+def test_x_auth_access_type_asks_for_less(sandbox_server: SandboxHandle) -> None:
+    base = sandbox_server.base_url
+    c = sandbox_server.info["credentials"]
+    oauth = OAuth1Session(c["consumer_key"], client_secret=c["consumer_secret"], callback_uri="oob")
+    oauth.fetch_request_token(base + "/oauth/request_token?x_auth_access_type=read", timeout=5)
+    pin = find_pin(_approve(requests.Session(), sandbox_server, oauth.authorization_url(base + "/oauth/authorize")).text)
+    tokens = oauth.fetch_access_token(base + "/oauth/access_token", verifier=pin, timeout=5)
+    user = OAuth1Session(c["consumer_key"], client_secret=c["consumer_secret"],
+                         resource_owner_key=tokens["oauth_token"], resource_owner_secret=tokens["oauth_token_secret"])
+    me = user.get(base + "/2/users/me", timeout=5)
+    assert me.headers["x-access-level"] == "read"
+    assert user.post(base + "/2/tweets", json={"text": "no"}, timeout=5).status_code == 403
+
+
+async def test_oauth_endpoints_401_carry_www_authenticate(make_sandbox_client: Any) -> None:
+    client, info = make_sandbox_client("suspended-app")
+    c = info["credentials"]
+    r = await signed(client, c, "POST", "/oauth/request_token", form={"oauth_callback": "oob"}, token="", token_secret="")
+    assert r.status_code == 401
+    assert r.headers["www-authenticate"] == 'OAuth realm="https://api.twitter.com", api_error_code=416'

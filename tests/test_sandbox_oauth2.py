@@ -242,3 +242,16 @@ async def test_demo_oauth2_token_and_scopes(make_sandbox_client: Any) -> None:
     # OAuth 2.0 user token on the app-only usage endpoint
     r = await client.get("/2/usage/tweets", headers=bearer(tok["access_token"]))
     assert r.status_code == 403 and r.json()["type"].endswith("/unsupported-authentication")
+
+
+async def test_public_client_needs_no_secret_and_refuses_one(make_sandbox_client: Any) -> None:
+    client, info = make_sandbox_client(public_client=True)
+    assert info["client_type"] == "public"
+    code = await _code(client, info, scope="tweet.read users.read offline.access")
+    # a secret sent by a public client is refused like a wrong one
+    r = await client.post("/2/oauth2/token", data=_exchange(info, code), auth=_basic(info))
+    assert r.status_code == 401 and r.json()["error"] == "unauthorized_client"
+    code = await _code(client, info)
+    r = await client.post("/2/oauth2/token", data=_exchange(info, code))  # no Authorization header at all
+    assert r.status_code == 200, r.text
+    assert "client_type" not in make_sandbox_client()[1]

@@ -17,12 +17,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from xkeys.sandbox import errors as E
-from xkeys.sandbox.auth import Identity, authenticate
+from xkeys.sandbox.auth import LEVELS, Identity, authenticate
 from xkeys.sandbox.state import APP_NAME, SandboxState, Tweet, User
 from xkeys.sandbox.wire import Reject, rate_headers, read_form, read_json_body, state_of
 
-#: OAuth 1.0a app permission levels, lowest first (FACTS.md section 2, `x-access-level`)
-LEVELS = {"read": 0, "read-write": 1, "read-write-directmessages": 2}
 #: OAuth 2.0 scopes X knows (FACTS.md section 2)
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 

@@ -200,17 +200,19 @@ def _http_date(epoch: float, v2: bool) -> str:
 
 def create_app(scenario: str = "healthy", seed: int = 0, latency: float = 0.0,
                clock: Callable[[], float] | None = None, *,
-               redirect_uris: Sequence[str] | None = None, hang_seconds: float = 30.0) -> SandboxApp:
+               redirect_uris: Sequence[str] | None = None, hang_seconds: float = 30.0,
+               public_client: bool = False) -> SandboxApp:
     """The sandbox for one scenario and seed.
 
     clock: epoch seconds (for tests); the scenario's offset is added on top.
     redirect_uris: the app's registered callback URLs (default: the one in the JSON line).
     hang_seconds: how long a flaky hang lasts at most.
+    public_client: the OAuth 2.0 client is a public (Native App) client: no client secret.
     """
     sc = get_scenario(scenario)
     app = SandboxApp(routes=_routes(), exception_handlers={404: _not_found, 405: _not_found})
     app.add_middleware(_BugCatcher)
-    app.state.sandbox = SandboxState(sc, seed, clock, redirect_uris)
+    app.state.sandbox = SandboxState(sc, seed, clock, redirect_uris, public_client)
     app.state.latency = max(0.0, float(latency))
     app.hang_seconds = hang_seconds
     return app
@@ -223,4 +225,6 @@ def line_info(app: SandboxApp, base_url: str) -> dict[str, Any]:
                             "redirect_uri": st.redirect_uris[0], "credentials": st.printed()}
     if st.scenario.rotated:
         info["current"] = st.current()
+    if st.client.secret is None:
+        info["client_type"] = "public"
     return info

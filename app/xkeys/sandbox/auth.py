@@ -26,6 +26,8 @@ class Identity:
 
 
 
+#: OAuth 1.0a app permission levels, lowest first (FACTS.md section 2, `x-access-level`)
+LEVELS = {"read": 0, "read-write": 1, "read-write-directmessages": 2}
 TokenLookup = Callable[[str], "tuple[str | None, Any] | Response"]
 
 

@@ -101,7 +101,7 @@ def coded(code: int, *, v2: bool, headers: Mapping[str, str] | None = None,
     if code in LABELS:
         err = {"code": code, "label": LABELS[code], "message": message}
     h = dict(headers or {})
-    if code in (32, 89, 135) and not v2:
+    if (status or st) == 401 and not v2:
         h.setdefault("www-authenticate", f"{WWW_AUTH}, api_error_code={code}")
     return json_answer({"errors": [err]}, status or st, V2_JSON if v2 else V11_JSON, h)
 

@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 
 from xkeys.sandbox import errors as E
 from xkeys.sandbox import pages
-from xkeys.sandbox.auth import access_token_lookup, verify_oauth1
+from xkeys.sandbox.auth import LEVELS, access_token_lookup, verify_oauth1
 from xkeys.sandbox.creds import ALNUM, bearer_for
 from xkeys.sandbox.creds import oauth2_token as mint_oauth2_token
 from xkeys.sandbox.state import (
@@ -91,6 +91,9 @@ def _oauth1_plain_error(text: str) -> Response:
     return E.plain(text, 401, {"www-authenticate": E.WWW_AUTH})
 
 
+_ASKABLE = {"read": "read", "write": "read-write"}
+
+
 async def request_token(request: Request) -> Response:
     st = state_of(request)
     got = await verify_oauth1(st, request, v2=False, lookup=lambda token: (None, None))
@@ -100,7 +103,12 @@ async def request_token(request: Request) -> Response:
     callback = sr.oauth.get("oauth_callback", "oob")
     if callback != "oob" and callback not in st.redirect_uris:
         return E.coded(415, v2=False)
-    rt = RequestToken(st.token(ALNUM, 27), st.token(ALNUM, 32), callback, st.now())
+    # x_auth_access_type lets the app ask for less than its permission level, never more
+    asked = dict(sr.params).get("x_auth_access_type", "").lower()
+    level = st.access_level
+    if asked in _ASKABLE and LEVELS[_ASKABLE[asked]] < LEVELS[level]:
+        level = _ASKABLE[asked]
+    rt = RequestToken(st.token(ALNUM, 27), st.token(ALNUM, 32), callback, st.now(), level)
     st.request_tokens[rt.token] = rt
     return E.plain(urlencode({"oauth_token": rt.token, "oauth_token_secret": rt.secret,
                               "oauth_callback_confirmed": "true"}), 200)
@@ -162,7 +170,7 @@ async def access_token(request: Request) -> Response:
         return _oauth1_plain_error(E.INVALID_VERIFIER)
     rt.used = True
     me = st.me
-    tok = OAuth1Token(f"{me.id}-{st.token(ALNUM, 30)}", st.token(ALNUM, 45), me.id, st.access_level)
+    tok = OAuth1Token(f"{me.id}-{st.token(ALNUM, 30)}", st.token(ALNUM, 45), me.id, rt.access_level)
     st.oauth1_tokens[tok.token] = tok
     return E.plain(urlencode({"oauth_token": tok.token, "oauth_token_secret": tok.secret,
                               "user_id": me.id, "screen_name": me.username}), 200)
@@ -233,7 +241,11 @@ def _client_auth(st: SandboxState, request: Request, params: Mapping[str, str]) 
     if cid != st.client.client_id or (basic and params.get("client_id") not in (None, "", cid)):
         return E.oauth2_error(401, "invalid_client", "Client authentication failed.")
     secret = basic[1] if basic else params.get("client_secret")
-    if st.client.secret is not None and not safe_eq(secret, st.client.secret):
+    if st.client.secret is None:
+        # a public (Native App) client has no secret; sending one is refused like a wrong one
+        if secret:
+            return E.oauth2_error(401, "unauthorized_client", E.MISSING_AUTH)
+    elif not safe_eq(secret, st.client.secret):
         return E.oauth2_error(401, "unauthorized_client", E.MISSING_AUTH)
     return None
 

@@ -67,6 +67,7 @@ class RequestToken:
     secret: str
     callback: str             # "oob" or a registered URL
     created: float
+    access_level: str         # what the access token will get
     verifier: str | None = None
     used: bool = False
     denied: bool = False
@@ -137,7 +138,7 @@ _TEMPLATES = (
 class SandboxState:
     def __init__(self, scenario: Scenario, seed: int = 0,
                  clock: Callable[[], float] | None = None,
-                 redirect_uris: Sequence[str] | None = None) -> None:
+                 redirect_uris: Sequence[str] | None = None, public_client: bool = False) -> None:
         self.scenario = scenario
         self.seed = seed
         self._clock = clock or time.time
@@ -169,8 +170,8 @@ class SandboxState:
         self.request_tokens: dict[str, RequestToken] = {}
         self.nonces: dict[tuple[str, str, str], float] = {}
         # --- OAuth 2.0 ---
-        self.client = OAuth2Client(cr.client_id, cr.client_secret, (cr.stale_client_secret,),
-                                   self.redirect_uris)
+        self.client = OAuth2Client(cr.client_id, None if public_client else cr.client_secret,
+                                   (cr.stale_client_secret,), self.redirect_uris)
         self.codes: dict[str, AuthCode] = {}
         self.o2_tokens: dict[str, OAuth2Token] = {}
         demo_at, demo_rt = cr.oauth2_access_token, cr.oauth2_refresh_token
