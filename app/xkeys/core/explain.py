@@ -322,7 +322,7 @@ _PHRASE_RULES: tuple[Rule, ...] = (
     Rule("text:usage-cap", "usage-capped", 92, phrase=r"usage cap exceeded|monthly product cap",
          error_code="usage-capped"),
     Rule("text:app-only-forbidden", "unsupported-authentication", 95,
-         phrase=r"authenticating with oauth 2\.0 application-only is forbidden",
+         phrase=r"authenticating with oauth [12]\.0a?[a-z -]* is forbidden for this endpoint",
          error_code="unsupported-authentication"),
     Rule("title:unsupported-authentication", "unsupported-authentication", 88,
          title="unsupportedauthentication", error_code="unsupported-authentication"),
@@ -379,6 +379,8 @@ _PHRASE_RULES: tuple[Rule, ...] = (
     # --- OAuth 2.0 (FACTS.md §2 PKCE) -------------------------------------------------
     Rule("text:code-invalid", "authorization-code-invalid", 97,
          phrase=r"value passed for the authorization code was invalid", error_code="invalid_request"),
+    Rule("text:verifier-invalid", "authorization-code-invalid", 95,
+         phrase=r"value passed for the code verifier was invalid", error_code="invalid_request"),
     Rule("text:redirect-mismatch", "redirect-uri-mismatch", 97,
          phrase=r"value passed for the redirect uri did not match", error_code="invalid_request"),
     Rule("text:consent-went-wrong", "redirect-uri-mismatch", 92,

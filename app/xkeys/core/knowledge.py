@@ -362,16 +362,20 @@ _ENTRIES: tuple[Diagnosis, ...] = (
     ),
     _d(
         "unsupported-authentication",
-        "This endpoint needs user-context authentication",
-        "The request used the app-only Bearer Token (or other credentials not allowed here), but "
-        "this endpoint acts for a user: posting, deleting, DMs, /2/users/me. X accepts only OAuth "
-        "1.0a User Context or OAuth 2.0 User Context for it (code 220 on v1.1).",
+        "This endpoint does not accept this kind of authentication",
+        "The credentials are valid, but the endpoint does not take this authentication type. "
+        "Usually the app-only Bearer Token was used on an endpoint that acts for a user (posting, "
+        "deleting, DMs, /2/users/me), which accepts only OAuth 1.0a User Context or OAuth 2.0 User "
+        "Context (code 220 on v1.1). Rarely the reverse: an app-only endpoint (such as usage) "
+        "called with user credentials.",
         (
-            f"Use user credentials: the API Key and Secret plus the Access Token and Secret "
-            f"({ACCESS}), or an OAuth 2.0 user token from `xkeys login pkce`.",
+            f"For user endpoints use user credentials: the API Key and Secret plus the Access Token "
+            f"and Secret ({ACCESS}), or an OAuth 2.0 user token from `xkeys login pkce`.",
             "In your library, build the client with those four values instead of the bearer "
             "(e.g. tweepy.Client(consumer_key=..., consumer_secret=..., access_token=..., "
             "access_token_secret=...)).",
+            f"For app-only endpoints (the error lists only 'OAuth 2.0 Application-Only'), send the "
+            f"Bearer Token from {BEARER}.",
         ),
         (),
         (FACTS_ERRORS, DOCS_APP_ONLY, DOCS_ERRORS),
