@@ -62,6 +62,15 @@ async def load(base: str, creds: dict[str, str], total: int, concurrency: int, m
     return sum(statuses.values()), elapsed, statuses
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (Linux /proc), None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--requests", type=int, default=4000)
@@ -73,8 +82,12 @@ def main() -> int:
     try:
         assert proc.stdout is not None
         info = json.loads(proc.stdout.readline())
+        cpu0 = cpu_seconds(proc.pid)
+        client0 = time.process_time()
         done, elapsed, statuses = asyncio.run(load(info["base_url"], info["credentials"], a.requests,
                                                    a.concurrency, a.max_seconds))
+        cpu1 = cpu_seconds(proc.pid)
+        client_cpu = time.process_time() - client0
     finally:
         proc.terminate()
         proc.wait(10)
@@ -83,6 +96,11 @@ def main() -> int:
     print(f"sandbox loopback: {done} requests in {elapsed:.2f} s with {a.concurrency} connections")
     print(f"throughput: {rate:.0f} requests/s  (goal >= {GOAL:.0f}/s, ratio {rate / GOAL:.2f})")
     print(f"status mix: {mix}")
+    if cpu0 is not None and cpu1 is not None and cpu1 > cpu0:
+        # what one server core could answer if the load generator did not share the machine
+        print(f"server CPU: {(cpu1 - cpu0) / done * 1000:.2f} ms per request -> capacity "
+              f"{done / (cpu1 - cpu0):.0f} requests/s per core "
+              f"(load generator: {client_cpu / done * 1000:.2f} ms CPU per request)")
     try:
         load1 = Path("/proc/loadavg").read_text().split()[0]
         print(f"machine load average (1 min) at the end: {load1} on {os.cpu_count()} CPUs")
