@@ -129,6 +129,7 @@ _STATUS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.M) for p 
     r"\bstatus code\s*(?:[:=]\s*)?(\d{3})\b",
     r"twitter api failed \[(\d{3})\]",                            # rtweet
     r"(?:^[ \t]*|exception:\s*)(\d{3}):(?=[a-z])",                     # twitter4j "401:Authentication..."
+    r"\b(\d{3}) \((?:" + _REASON_ALT + r")\)",                    # Twython: "returned a 401 (Unauthorized)"
     r"\b(\d{3}) (?:" + _REASON_ALT + r")\b",                      # "... got 401 Unauthorized ..."
 ))
 _CLASS_RE = re.compile(r"(?:twitter::error::|tweepy\.errors\.|tweepy\.|(?<![\w:])x::)(" + "|".join(_CLASS_STATUS) + r")\b")
@@ -405,7 +406,17 @@ _PHRASE_RULES: tuple[Rule, ...] = (
          phrase=r"invalid (?:header value|character in header content|return character or leading space in header)"),
     Rule("text:header-encoding", "paste-hygiene", 88,
          phrase=r"codec can.t encode character .{0,12}(?:u200b|u200c|u200d|u2060|ufeff|u00a0|u201c|u201d|u2018|u2019)"),
-    Rule("text:double-bearer", "paste-hygiene", 85, phrase=r"\bbearer\s+bearer\b"),
+    Rule("text:double-bearer", "paste-hygiene", 95, phrase=r"\bbearer(?:\s|%20)+bearer\b"),
+    Rule("text:encoded-invisible", "paste-hygiene", 97,
+         phrase=r"oauth_[a-z_]+=\"?[^\"&\s,]{0,80}(?:%e2%80%8b|%e2%80%9c|%e2%80%9d|%e2%80%98|%e2%80%99|%c2%a0|%ef%bb%bf)"),
+    Rule("text:quoted-in-header", "paste-hygiene", 88,
+         phrase=r"authorization:\s*bearer\s+[\"'\u201c\u2018]|oauth_(?:consumer_key|token)=\"(?:%22|%27|\\\")"),
+    # a signed request carrying the wrong kind of value (FACTS.md §1 shapes, seen in debug logs):
+    # the root cause of the code 32 next to it, so these outweigh the code
+    Rule("text:client-id-signed", "client-id-as-consumer-key", 97,
+         phrase=r"oauth_consumer_key=\"?[a-z0-9_-]{20,40}mtpjaq\b"),
+    Rule("text:bearer-as-consumer-key", "wrong-field", 97,
+         phrase=r"oauth_(?:consumer_key|token)=\"?a{21}"),
     Rule("text:double-encoded", "paste-hygiene", 70, phrase=r"\baaaaaaaaaaaaaaaaaaaaa[a-z0-9%]{0,200}%253d"),
     # --- network (FACTS.md §2 "every failure becomes a diagnosis") ---------------------
     Rule("net:dns", "network-unreachable", 92, variant="dns",
