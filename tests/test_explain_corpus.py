@@ -399,3 +399,19 @@ def test_dm_endpoint_with_oauth1_permissions() -> None:
     body = ('POST https://api.x.com/2/dm_conversations/with/12/messages -> 403 '
             '{"title":"Forbidden","type":"https://api.twitter.com/2/problems/oauth1-permissions"}')
     assert explain(body).diagnosis == "dm-permission-missing"
+
+
+def test_access_level_header_names_the_missing_permission() -> None:
+    blank = b'{"title":"Forbidden","type":"about:blank","status":403,"detail":"Forbidden"}'
+    e = from_response(403, {"x-access-level": "read"}, blank)
+    assert e.diagnosis == "write-permission-missing"
+    e = from_response(403, {"x-access-level": "read-write"}, b"POST /2/dm_conversations/with/1/messages " + blank)
+    assert e.diagnosis == "dm-permission-missing"
+    # a full-access token that gets a bare 403 is not blamed on permissions
+    assert from_response(403, {"x-access-level": "read-write-directmessages"}, blank).diagnosis == "unknown"
+
+
+def test_unrecognised_transport_exception_is_still_unreachable() -> None:
+    e = from_exception(httpx.TransportError("something odd"))
+    assert e.diagnosis == "network-unreachable" and e.variant is None
+    assert e.fix == knowledge.get("network-unreachable").fix

@@ -457,6 +457,12 @@ _PHRASE_RULES: tuple[Rule, ...] = (
          header=("x-user-limit-24hour-remaining", r"^0$"), error_code=88),
     Rule("header:remaining-0", "rate-limited", 60, status=(None,), header=("x-rate-limit-remaining", r"^0$")),
     Rule("text:too-many-requests", "rate-limited", 65, phrase=r"too many requests|toomanyrequests"),
+    # --- the access level X reports (FACTS.md §2 "write permission") ------------------
+    Rule("header:403-access-read", "write-permission-missing", 86, status=(403,),
+         header=("x-access-level", r"^read$")),
+    Rule("header:403-access-no-dm", "dm-permission-missing", 88, status=(403,),
+         header=("x-access-level", r"^read(?:-write)?$"),
+         phrase=r"direct[ _-]?messages?|/dm_|dm_events|dm_conversations"),
     # --- bare statuses, told apart by the credential used (from_response context) -----
     Rule("ctx:oauth1-401", "signature-rejected", 80, status=(401,), context=CONTEXT_OAUTH1),
     Rule("ctx:bearer-401", "invalid-or-expired-token", 85, status=(401,), context=CONTEXT_BEARER),
@@ -535,8 +541,15 @@ def _secret_shaped(text: str) -> list[str]:
     return out
 
 
-def _build(ev: Evidence, redactor: Redactor) -> Explanation:
-    diag, score, matched = _decide(ev)
+#: what an unrecognised transport exception counts as (from_exception)
+_TRANSPORT_RULE = Rule("exception:transport", "network-unreachable", 70)
+
+
+def _build(ev: Evidence, redactor: Redactor, force: Rule | None = None) -> Explanation:
+    if force is not None:
+        diag, score, matched = force.diagnosis, force.weight, [force]
+    else:
+        diag, score, matched = _decide(ev)
     entry = knowledge.get(diag)
     cause, fix = entry.cause, entry.fix
     variant = next((r.variant for r in matched if r.variant), None)
@@ -610,13 +623,16 @@ def from_exception(exc: BaseException) -> Explanation:
         chain.append(f"{type(cur).__module__}.{type(cur).__name__}: {cur}")
         cur = cur.__cause__ or cur.__context__
     text = "\n".join(chain)
-    result = explain(text)
+    ev = _gather(text)
+    redactor = Redactor(_secret_shaped(text))
+    result = _build(ev, redactor)
     if result.known:
         return result
     # a transport error with no recognisable message is still "could not reach X"
-    names = " ".join(type(e).__name__ for e in _walk(exc)).lower()
-    if any(w in names for w in ("timeout", "connect", "network", "transport", "ssl", "socket", "oserror")):
-        return explain("connecterror")
+    names = " ".join(f"{type(e).__module__}.{type(e).__name__}" for e in _walk(exc)).lower()
+    if any(w in names for w in ("timeout", "connect", "network", "transport", "ssl", "socket", "oserror",
+                                "httpx.", "requests.", "urllib3.", "aiohttp.")):
+        return _build(ev, redactor, force=_TRANSPORT_RULE)
     return result
 
 
