@@ -110,25 +110,25 @@ def searched_names() -> list[str]:
 def _read_env_file(path: str) -> str:
     try:
         if os.path.isdir(path):
-            raise CredentialsError(f"env file {path} is a directory, not a file")
+            raise CredentialsError(f"the env file is a directory, not a file: {path}")
         with open(path, "rb") as fh:
             data = fh.read(MAX_ENV_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise CredentialsError(f"env file {path} does not exist") from None
+        raise CredentialsError(f"the env file does not exist: {path}") from None
     except PermissionError:
-        raise CredentialsError(f"env file {path} cannot be read (permission denied)") from None
+        raise CredentialsError(f"the env file cannot be read (permission denied): {path}") from None
     except IsADirectoryError:
-        raise CredentialsError(f"env file {path} is a directory, not a file") from None
+        raise CredentialsError(f"the env file is a directory, not a file: {path}") from None
     except OSError as exc:
-        raise CredentialsError(f"env file {path} cannot be read ({exc.strerror or 'I/O error'})") from None
+        raise CredentialsError(f"the env file cannot be read ({exc.strerror or 'I/O error'}): {path}") from None
     if len(data) > MAX_ENV_FILE_BYTES:
-        raise CredentialsError(f"env file {path} is larger than {MAX_ENV_FILE_BYTES:,} bytes; is it really a .env file?")
+        raise CredentialsError(f"the env file is larger than {MAX_ENV_FILE_BYTES:,} bytes (is it really a .env file?): {path}")
     if b"\x00" in data:
-        raise CredentialsError(f"env file {path} contains binary data (NUL bytes), not KEY=value lines")
+        raise CredentialsError(f"the env file contains binary data (NUL bytes), not KEY=value lines: {path}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CredentialsError(f"env file {path} is not valid UTF-8 text (bad byte at offset {exc.start})") from None
+        raise CredentialsError(f"the env file is not valid UTF-8 text (bad byte at offset {exc.start}): {path}") from None
 
 
 def parse_env_text(text: str) -> tuple[dict[str, str | None], list[int]]:
@@ -264,7 +264,7 @@ def load_credentials(
             lines = ", ".join(str(n) for n in bad_lines[:5])
             creds.notes.append(f"env file {path}: line(s) {lines} could not be parsed and were ignored")
         if not mapping and text.strip() and bad_lines:
-            raise CredentialsError(f"env file {path} has no KEY=value lines python-dotenv can read")
+            raise CredentialsError(f"the env file has no KEY=value lines python-dotenv can read: {path}")
         _from_mapping(mapping, f".env:{path}", creds, creds.env_file_names)
     _from_mapping(env, "env", creds, creds.env_names)
     _load_profile(creds, profile, env)
