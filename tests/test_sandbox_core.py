@@ -131,12 +131,14 @@ def test_sandbox_command_prints_json_line_and_exits_0_on_sigterm() -> None:
 def test_sandbox_command_scenario_seed_and_sigint() -> None:
     import signal
 
-    proc = subprocess.Popen([sys.executable, "-m", "xkeys", "--scenario", "rotated-secret", "sandbox", "--seed", "4"],
+    proc = subprocess.Popen([sys.executable, "-m", "xkeys", "--scenario", "rotated-secret", "sandbox", "--seed", "4",
+                             "--redirect-uri", "http://127.0.0.1:5555/cb", "--redirect-uri", "https://example.com/cb"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
         info = json.loads(proc.stdout.readline())
         assert info["scenario"] == "rotated-secret"
+        assert info["redirect_uri"] == "http://127.0.0.1:5555/cb"
         assert info["credentials"] == demo_credentials(4, "rotated-secret")
         assert info["current"]["consumer_secret"] != info["credentials"]["consumer_secret"]
     finally:
@@ -163,3 +165,12 @@ def test_sandbox_command_rejects_unknown_scenario() -> None:
     assert out.returncode == 2
     assert "healthy" in out.stderr and "flaky" in out.stderr and "Traceback" not in out.stderr
     assert out.stdout == ""
+
+
+def test_sandbox_command_rejects_bad_options() -> None:
+    for argv in (["--latency", "-1"], ["--latency", "nan"], ["--port", "70000"], ["--redirect-uri", "ftp://x"],
+                 ["--seed", "abc"]):
+        out = subprocess.run([sys.executable, "-m", "xkeys", "sandbox", *argv], capture_output=True, text=True,
+                             timeout=30)
+        assert out.returncode == 2, argv
+        assert out.stdout == "" and "Traceback" not in out.stderr and out.stderr.startswith("xkeys: ")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import signal
 import sys
 
 from xkeys.commands._io import fail
@@ -25,6 +26,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="delay every answer by SEC seconds")
     parser.add_argument("--seed", type=int, default=0, metavar="N",
                         help="seed for the demo credentials and the flaky faults (default 0)")
+    parser.add_argument("--redirect-uri", action="append", default=None, metavar="URI",
+                        help="a callback URL registered for the demo app (repeatable; default "
+                             "http://127.0.0.1:8976/callback)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,6 +39,9 @@ def run(args: argparse.Namespace) -> int:
         return fail("--latency must be between 0 and 60 seconds")
     if not 0 <= args.port <= 65535:
         return fail("--port must be between 0 and 65535")
+    uris = args.redirect_uri or None
+    if uris and any(not u.startswith(("http://", "https://")) or len(u) > 2000 for u in uris):
+        return fail("--redirect-uri must be an http:// or https:// URL")
     from xkeys.sandbox.app import create_app, line_info
     from xkeys.sandbox.server import base_url_of, bind, make_server
 
@@ -42,9 +49,12 @@ def run(args: argparse.Namespace) -> int:
         sock = bind(args.host, args.port)
     except OSError as exc:
         return fail(f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc})", 1)
-    app = create_app(scenario, args.seed, args.latency)
+    app = create_app(scenario, args.seed, args.latency, redirect_uris=uris)
     server = make_server(app)
     info = line_info(app, base_url_of(sock))
+    # a signal that arrives between the JSON line and uvicorn's own handlers still exits 0
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, server.handle_exit)
     sys.stdout.write(json.dumps(info) + "\n")
     sys.stdout.flush()
     try:

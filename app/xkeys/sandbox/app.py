@@ -103,6 +103,8 @@ class _BugCatcher:
 
 # ------------------------------------------------------------------------------ faults
 FAULTS = ("hang", "503", "500", "reset")
+#: the longest an in-process hang lasts before it raises the client's timeout
+IN_PROCESS_HANG = 1.0
 
 
 def fault_for(seed: int, n: int) -> str | None:
@@ -166,7 +168,9 @@ class SandboxApp(Starlette):
         drop the connection. In-process (no transport): sleep, then raise the timeout the
         client would have seen."""
         if transport is None:
-            await asyncio.sleep(self.hang_seconds)
+            # in-process the client's timeout cannot apply (ASGITransport ignores it): stand in
+            # for it after at most IN_PROCESS_HANG seconds, so tests stay fast
+            await asyncio.sleep(min(self.hang_seconds, IN_PROCESS_HANG))
             import httpx
 
             raise httpx.ReadTimeout("sandbox flaky scenario: the server did not answer in time")
@@ -206,7 +210,8 @@ def create_app(scenario: str = "healthy", seed: int = 0, latency: float = 0.0,
 
     clock: epoch seconds (for tests); the scenario's offset is added on top.
     redirect_uris: the app's registered callback URLs (default: the one in the JSON line).
-    hang_seconds: how long a flaky hang lasts at most.
+    hang_seconds: how long a flaky hang lasts at most on a real server (the client usually gives
+    up first); in-process a hang raises `httpx.ReadTimeout` after min(hang_seconds, 1 s).
     public_client: the OAuth 2.0 client is a public (Native App) client: no client secret.
     """
     sc = get_scenario(scenario)
