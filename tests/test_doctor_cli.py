@@ -163,3 +163,16 @@ def test_secrets_never_in_argv_or_output_with_hygiene_problems(tmp_path: Path, m
     assert out.returncode == 0, out.stdout + out.stderr
     assert "[paste-hygiene]" in out.stdout
     assert_no_leak(out.stdout + out.stderr, creds)
+
+
+def test_flaky_real_server_gives_diagnoses_not_tracebacks(tmp_path: Path, make_sandbox_server: Any) -> None:
+    server = make_sandbox_server("flaky", seed=4)
+    creds = server.info["credentials"]
+    out = doctor(tmp_path, "--api-base", server.base_url, "--timeout", "1", "--json", creds=creds)
+    assert out.returncode in (0, 1), out.stderr
+    assert "Traceback" not in out.stderr and out.stderr == ""
+    data = json.loads(out.stdout)
+    failing = [c for c in data["checks"] if c["id"].startswith("probe.") and c["status"] == "fail"]
+    assert failing, "seed 4 hangs, resets and errors several requests"
+    assert {c["diagnosis"] for c in failing} <= {"x-server-error", "network-unreachable"}
+    assert_no_leak(out.stdout, creds)
