@@ -415,3 +415,14 @@ def test_unrecognised_transport_exception_is_still_unreachable() -> None:
     e = from_exception(httpx.TransportError("something odd"))
     assert e.diagnosis == "network-unreachable" and e.variant is None
     assert e.fix == knowledge.get("network-unreachable").fix
+
+
+def test_success_bodies_are_never_diagnosed() -> None:
+    tweets = b'{"data":[{"id":"1","text":"my request timed out again, rate limit exceeded? Over capacity!"}]}'
+    for status in (200, 201, 204, 304):
+        e = from_response(status, {"x-rate-limit-remaining": "0"}, tweets)
+        assert (e.diagnosis, e.http_status) == ("unknown", status)
+
+
+def test_config_text_is_not_a_tls_failure() -> None:
+    assert explain("database:\n  ssl: true\n  host: db").diagnosis == "unknown"

@@ -368,7 +368,7 @@ _PHRASE_RULES: tuple[Rule, ...] = (
          phrase=r"tweet needs to be a bit shorter|text is too long", error_code=186),
     Rule("text:over-capacity", "x-server-error", 86, phrase=r"over capacity", error_code=130),
     Rule("text:technically-wrong", "x-server-error", 86, phrase=r"something is technically wrong"),
-    Rule("text:internal-error", "x-server-error", 60, phrase=r"\binternal (?:server )?error\b",
+    Rule("text:internal-error", "x-server-error", 55, phrase=r"\binternal (?:server )?error\b",
          unless=_OAUTH2_WORD),
     # --- OAuth 1.0a flow (FACTS.md §2 PIN flow) --------------------------------------
     Rule("text:callback-not-approved", "callback-not-approved", 92, phrase=r"callback url not approved",
@@ -424,7 +424,7 @@ _PHRASE_RULES: tuple[Rule, ...] = (
                 r"|nameresolutionerror|failed to resolve|enotfound|eai_again|no address associated with hostname"
                 r"|no such host|could not resolve host"),
     Rule("net:tls", "network-unreachable", 91, variant="tls",
-         phrase=r"certificate_verify_failed|certificate verify failed|sslerror|ssl: |self[- ]signed certificate"
+         phrase=r"certificate_verify_failed|certificate verify failed|sslerror|\[ssl: [a-z_]+\]|self[- ]signed certificate"
                 r"|unable to get local issuer certificate|unable_to_verify_leaf_signature|self_signed_cert_in_chain"
                 r"|x509: certificate|tlsv1_alert|wrong_version_number|sslcertverificationerror"),
     Rule("net:proxy", "network-unreachable", 90, variant="proxy",
@@ -609,6 +609,10 @@ def from_response(status: int, headers: Mapping[str, str] | Iterable[tuple[str, 
             hdrs[str(k).lower()] = str(v)
     if context is not None and context not in CONTEXTS:
         raise ValueError(f"unknown context {context!r}; expected one of {', '.join(CONTEXTS)}")
+    if 200 <= int(status) < 400:
+        # a success (or redirect) is not an error: its body may be tweets that mention
+        # "timed out" or "rate limit exceeded", which must not become a diagnosis
+        return _build(Evidence(low="", status=int(status)), Redactor())
     ev = _gather(text, status=int(status), headers=hdrs, context=context)
     return _build(ev, Redactor(_secret_shaped(text)))
 
