@@ -135,3 +135,14 @@ def test_the_secret_logs_really_hold_secrets() -> None:
     for name, n in (("log_with_secrets_32.log", 4), ("log_with_bearer_and_credits.log", 3),
                     ("xai_key_in_x_call.txt", 1)):
         assert len(_secret_shaped((DATA / name).read_text(encoding="utf-8"))) >= n, name
+
+
+def test_rate_limit_reset_is_shown(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    dump = (b"HTTP/1.1 429 Too Many Requests\nx-rate-limit-remaining: 0\nx-rate-limit-reset: 1772359202\n\n"
+            b'{"title":"Too Many Requests","type":"about:blank","status":429}')
+    code, out, _ = _main(monkeypatch, capsys, dump)
+    assert code == 0
+    assert "resets at 2026-03-01 10:00:02 UTC" in out
+    # absurd values are ignored, never a crash
+    code, out, _ = _main(monkeypatch, capsys, dump.replace(b"1772359202", b"999999999999"))
+    assert code == 0 and "resets at" not in out

@@ -426,3 +426,9 @@ def test_success_bodies_are_never_diagnosed() -> None:
 
 def test_config_text_is_not_a_tls_failure() -> None:
     assert explain("database:\n  ssl: true\n  host: db").diagnosis == "unknown"
+
+
+def test_details_carry_only_numbers() -> None:
+    e = from_response(429, {"x-rate-limit-reset": "1700000000", "retry-after": "30", "x-transaction-id": "abc"}, b"")
+    assert dict(e.details) == {"rate_limit_reset": 1700000000, "retry_after": 30}
+    assert dict(from_response(429, {"x-rate-limit-reset": "soon"}, b"").details) == {}

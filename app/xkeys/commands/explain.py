@@ -8,6 +8,7 @@ input is echoed back (see xkeys.core.explain).
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import shutil
 import sys
@@ -71,6 +72,12 @@ def render_text(result: object) -> str:
     if result.error_code is not None:
         seen.append(f"error code {result.error_code}")
     lines.append("  " + " · ".join(seen))
+    reset = result.details.get("rate_limit_reset")
+    if reset and 0 < reset < 4_102_444_800 and result.diagnosis in ("rate-limited", "usage-capped"):
+        when = datetime.datetime.fromtimestamp(reset, datetime.timezone.utc)
+        lines.append(f"  X says this window resets at {when:%Y-%m-%d %H:%M:%S} UTC")
+    elif result.details.get("retry_after") and result.diagnosis in ("rate-limited", "x-server-error"):
+        lines.append(f"  X asks to retry after {result.details['retry_after']} s")
     lines.append("")
     lines.append("What it means")
     lines += para(result.cause)

@@ -67,6 +67,9 @@ class Explanation:
     variant: str | None = None
     #: names of the rules that matched (from the rule table, never input text)
     matched: tuple[str, ...] = field(default=(), repr=False)
+    #: numbers read from the answer that help act on it: `rate_limit_reset` (epoch seconds),
+    #: `retry_after` (seconds). Integers only - nothing textual from the input.
+    details: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def known(self) -> bool:
@@ -541,6 +544,15 @@ def _secret_shaped(text: str) -> list[str]:
     return out
 
 
+def _details(ev: Evidence) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for key, header in (("rate_limit_reset", "x-rate-limit-reset"), ("retry_after", "retry-after")):
+        m = re.fullmatch(r"\s*(\d{1,12})\s*", ev.headers.get(header, ""))
+        if m:
+            out[key] = int(m.group(1))
+    return out
+
+
 #: what an unrecognised transport exception counts as (from_exception)
 _TRANSPORT_RULE = Rule("exception:transport", "network-unreachable", 70)
 
@@ -577,6 +589,7 @@ def _build(ev: Evidence, redactor: Redactor, force: Rule | None = None) -> Expla
         regenerate=entry.regenerate,
         variant=variant,
         matched=tuple(r.name for r in matched),
+        details=_details(ev),
     )
 
 
