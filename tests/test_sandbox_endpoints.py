@@ -236,3 +236,38 @@ async def test_oversized_body_is_413(sandbox_client: httpx.AsyncClient) -> None:
     r = await sandbox_client.post("/2/tweets", content=b"{" + b" " * (1 << 20) + b"}",
                                   headers={**bearer(c["oauth2_access_token"]), "content-type": "application/json"})
     assert r.status_code == 413
+
+
+# ------------------------------------------------------------------------------ fuzz
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_header_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=300)
+_auth = st.one_of(
+    _header_text,
+    st.builds(lambda s: "OAuth " + s, _header_text),
+    st.builds(lambda kv: "OAuth " + ", ".join(f'{k}="{v}"' for k, v in kv.items()),
+              st.dictionaries(st.sampled_from(["oauth_consumer_key", "oauth_signature", "oauth_signature_method",
+                                               "oauth_timestamp", "oauth_nonce", "oauth_token", "oauth_version",
+                                               "realm", "oauth_callback"]),
+                              st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E,
+                                                    blacklist_characters='"\\'), max_size=40))),
+    st.builds(lambda s: "Bearer " + s, _header_text),
+    st.builds(lambda s: "Basic " + s, _header_text),
+)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(route=st.sampled_from(ROUTES), auth=_auth, body=st.binary(max_size=200),
+       ctype=st.sampled_from(["application/json", "application/x-www-form-urlencoded", "text/plain", ""]),
+       query=st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=60))
+async def test_fuzzed_requests_get_designed_answers(sandbox_client: httpx.AsyncClient, route: tuple[str, str],
+                                                    auth: str, body: bytes, ctype: str, query: str) -> None:
+    method, path = route
+    headers = {"Authorization": auth}
+    if ctype:
+        headers["content-type"] = ctype
+    sep = "&" if "?" in path else "?"
+    r = await sandbox_client.request(method, path + sep + query.replace("#", "%23"), headers=headers, content=body)
+    assert r.status_code in {200, 201, 302, 400, 401, 402, 403, 404, 413, 429}, (route, auth, body, r.text)
+    assert sandbox_client.sandbox_app.state.sandbox.bugs == []  # type: ignore[attr-defined]
