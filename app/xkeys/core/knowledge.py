@@ -156,8 +156,8 @@ _ENTRIES: tuple[Diagnosis, ...] = (
         "API does not accept X keys.",
         (
             "Sign in at console.x.com (not console.x.ai) to get X API keys.",
-            f"Create or open your App under console.x.com > Projects & Apps and copy the keys from "
-            f"{KEYS}.",
+            f"Open {KEYS} (create a Project and an App inside it first if you have none) and copy "
+            "the X keys from there.",
             "Keep the xAI key in its own variable (XAI_API_KEY) for Grok; never put it in an X "
             "field.",
         ),
@@ -225,8 +225,8 @@ _ENTRIES: tuple[Diagnosis, ...] = (
         "(the same pair always yields the same bearer). It was copied from another App, or from "
         "before the pair was regenerated, so usage and limits land on the wrong App.",
         (
-            f"Open {BEARER} of the App whose API Key you use and press Regenerate (or copy the "
-            "current one).",
+            f"In the App whose API Key you use, open {BEARER} > Regenerate (or copy the current "
+            "one).",
             "Replace the bearer everywhere it is stored, then run `xkeys doctor` - the "
             "bearer-matches-app probe must pass.",
         ),
