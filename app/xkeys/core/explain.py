@@ -131,10 +131,13 @@ _STATUS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.M) for p 
     r"[\"'\[]?\bstatus(?:_?code)?[\"'\]]?\s*(?:=>|[:=])\s*[\"']?(\d{3})\b",  # "status": 403
     r"\bstatus code\s*(?:[:=]\s*)?(\d{3})\b",
     r"twitter api failed \[(\d{3})\]",                            # rtweet
+    r"request failed\.\s*code\s*:\s*(\d{3})\b",                     # Tweetinvi (.NET)
     r"(?:^[ \t]*|exception:\s*)(\d{3}):(?=[a-z])",                     # twitter4j "401:Authentication..."
     r"\b(\d{3}) \((?:" + _REASON_ALT + r")\)",                    # Twython: "returned a 401 (Unauthorized)"
     r"\b(\d{3}) (?:" + _REASON_ALT + r")\b",                      # "... got 401 Unauthorized ..."
 ))
+#: .NET clients print the HttpStatusCode enum name: "StatusCode: Unauthorized"
+_ENUM_STATUS_RE = re.compile(r"\bstatus\s?code[\"']?\s*[:=]\s*[\"']?(" + "|".join(_CLASS_STATUS) + r")\b")
 _CLASS_RE = re.compile(r"(?:twitter::error::|tweepy\.errors\.|tweepy\.|(?<![\w:])x::)(" + "|".join(_CLASS_STATUS) + r")\b")
 
 # X error codes in every wrapper form (FACTS.md section 3)
@@ -214,7 +217,7 @@ def _find_status(low: str) -> int | None:
             n = int(m.group(1))
             if 100 <= n <= 599:
                 return n
-    m = _CLASS_RE.search(low)
+    m = _CLASS_RE.search(low) or _ENUM_STATUS_RE.search(low)
     if m:
         return _CLASS_STATUS[m.group(1)]
     return None
