@@ -123,6 +123,21 @@ def test_offline_needs_no_network(tmp_path: Path) -> None:
     assert_no_leak(out.stdout + out.stderr, creds)
 
 
+def _in_process(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                args: list[str], creds: Mapping[str, str] | None = None, **extra: str) -> tuple[int, str, str]:
+    """`xkeys doctor ...` through the CLI entry point in this process (fast usage-error checks)."""
+    from xkeys.cli import main
+
+    for name in list(os.environ):
+        if name in searched_names() or name.startswith("XKEYS_"):
+            monkeypatch.delenv(name)
+    for name, value in _env(tmp_path, creds, **extra).items():
+        monkeypatch.setenv(name, value)
+    code = main(["doctor", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
 def test_no_credentials_says_where_it_looked(tmp_path: Path) -> None:
     out = doctor(tmp_path)
     assert out.returncode == 2
@@ -142,16 +157,19 @@ def test_no_credentials_says_where_it_looked(tmp_path: Path) -> None:
         (["--profile", "nosuch"], "nosuch"),
     ],
 )
-def test_usage_errors_exit_2_in_one_sentence(tmp_path: Path, args: list[str], words: str) -> None:
-    out = doctor(tmp_path, *args, creds={"consumer_key": "Qm7Rk2Lp9Xa4Bv8Nc3Td6Wf1G"})
-    assert out.returncode == 2, out.stdout + out.stderr
-    assert words in out.stderr
-    assert "Traceback" not in out.stderr and out.stderr.count("\n") == 1
+def test_usage_errors_exit_2_in_one_sentence(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                             tmp_path: Path, args: list[str], words: str) -> None:
+    code, out, err = _in_process(monkeypatch, capsys, tmp_path, args, creds={"consumer_key": "Qm7Rk2Lp9Xa4Bv8Nc3Td6Wf1G"})
+    assert code == 2, out + err
+    assert words in err and out == ""
+    assert "Traceback" not in err and err.count("\n") == 1
 
 
-def test_bad_api_base_in_environment(tmp_path: Path) -> None:
-    out = doctor(tmp_path, creds={"consumer_key": "Qm7Rk2Lp9Xa4Bv8Nc3Td6Wf1G"}, XKEYS_API_BASE="nonsense")
-    assert out.returncode == 2 and "XKEYS_API_BASE" in out.stderr
+def test_bad_api_base_in_environment(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                     tmp_path: Path) -> None:
+    code, _, err = _in_process(monkeypatch, capsys, tmp_path, [], creds={"consumer_key": "Qm7Rk2Lp9Xa4Bv8Nc3Td6Wf1G"},
+                               XKEYS_API_BASE="nonsense")
+    assert code == 2 and "XKEYS_API_BASE" in err
 
 
 def test_secrets_never_in_argv_or_output_with_hygiene_problems(tmp_path: Path, make_sandbox_server: Any) -> None:
