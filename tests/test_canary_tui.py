@@ -224,3 +224,24 @@ def test_the_tui_check_can_fail() -> None:
     assert seen.problems() == ["x: ['client_secret']"]
 
 
+
+
+async def test_a_crash_prints_no_secret(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An unhandled exception ends the app with a traceback: no local variables, no values."""
+    from xkeys.core import redact
+
+    redact.remember(*CANARIES.values())  # as loading the credentials does
+    app = make_app("home", services=_services(Seen(), tmp_path, environ={}), clock=lambda: NOW)
+
+    def boom() -> None:
+        secret_value = CANARIES[Kind.CONSUMER_SECRET]
+        raise RuntimeError(f"crash while checking {secret_value}")
+
+    with pytest.raises(RuntimeError):
+        async with app.run_test() as pilot:
+            app.call_later(boom)
+            await pilot.pause()
+    out, err = capsys.readouterr()
+    assert "RuntimeError: crash while checking [redacted]" in out + err
+    assert "secret_value = " not in out + err  # locals are not listed
+    assert not hits(out + err), hits(out + err)

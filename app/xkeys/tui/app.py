@@ -259,6 +259,19 @@ class XKeysApp(App[int]):
 
         self.run_worker(_open, thread=True, group="browser")
 
+    def _fatal_error(self) -> None:
+        """An unhandled exception. Textual's own traceback lists local variables (a credential
+        value among them); this one lists none and is scrubbed of every loaded secret (issue 7)."""
+        import traceback
+
+        from rich.segment import Segments
+        from rich.text import Text
+
+        self.bell()
+        text = redact.scrub(traceback.format_exc())
+        self._exit_renderables.append(Segments(self.console.render(Text(text), self.console.options)))
+        self._close_messages_no_wait()
+
     def record_report(self, report: Any) -> None:
         self.last_report = report
         self.last_report_at = self.now()
