@@ -138,7 +138,11 @@ async def test_user_lookup_cases(sandbox_client: httpx.AsyncClient) -> None:
 async def test_invalidate_bearer_then_new_one(sandbox_client: httpx.AsyncClient) -> None:
     c = sandbox_client.sandbox_info["credentials"]  # type: ignore[attr-defined]
     pair = (c["consumer_key"], c["consumer_secret"])
-    r = await sandbox_client.post("/oauth2/invalidate_token", data={"access_token": c["bearer_token"]}, auth=pair)
+    from urllib.parse import unquote
+
+    # sent decoded (`=` instead of `%3D`), as some tools do: still the same token
+    r = await sandbox_client.post("/oauth2/invalidate_token", data={"access_token": unquote(c["bearer_token"])},
+                                  auth=pair)
     assert r.status_code == 200 and r.json() == {"access_token": c["bearer_token"]}
     r = await sandbox_client.get("/2/users/by/username/XDevelopers", headers=bearer(c["bearer_token"]))
     assert r.status_code == 401 and r.json()["errors"][0]["code"] == 89

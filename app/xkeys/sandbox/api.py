@@ -21,7 +21,7 @@ from xkeys.sandbox.auth import LEVELS, Identity, authenticate
 from xkeys.sandbox.state import APP_NAME, SandboxState, Tweet, User
 from xkeys.sandbox.wire import Reject, rate_headers, read_form, read_json_body, state_of
 
-#: OAuth 2.0 scopes X knows (FACTS.md section 2)
+#: X's username rule (1-15 letters, digits, underscores)
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 
 
@@ -94,13 +94,21 @@ def _policy(st: SandboxState, ep: Endpoint, ident: Identity) -> Response | None:
             return E.problem(403, "oauth1-permissions", "Forbidden", E.OAUTH1_PERMISSIONS)
         return E.coded(261, v2=False)
     if ident.kind == "oauth2":
-        if not ep.scopes:
-            return E.coded(220, v2=v2) if not v2 else E.problem(
-                403, "unsupported-authentication", "Unsupported Authentication",
-                E.UNSUPPORTED_AUTH_APP.format(used="OAuth 2.0 User Context"))
+        if not ep.scopes:  # an OAuth 1.0a-only endpoint (v1.1)
+            if not v2:
+                return E.coded(220, v2=False)
+            return E.problem(403, "unsupported-authentication", "Unsupported Authentication",
+                             E.UNSUPPORTED_AUTH_APP.format(used="OAuth 2.0 User Context"))
         if any(s not in ident.scopes for s in ep.scopes):
-            return E.blank(403)
+            return E.blank(403)  # missing scopes: X's generic 403 (FACTS.md section 2)
     return None
+
+
+def _limit(ep: Endpoint, ident: Identity | None) -> int | None:
+    """The endpoint's 15-min limit for this caller (app-only or user context)."""
+    if ident is None:
+        return ep.limit_user or ep.limit_app
+    return ep.limit_app if ident.kind == "app" else ep.limit_user
 
 
 Handler = Callable[[Request, SandboxState, Identity, Sequence[tuple[str, str]]], Awaitable[Response]]
@@ -114,24 +122,23 @@ def api(name: str) -> Callable[[Handler], Callable[[Request], Awaitable[Response
         async def endpoint(request: Request) -> Response:
             st = state_of(request)
             headers: dict[str, str] = {}
+            ident: Identity | None = None
             try:
                 form = await read_form(request) if request.method != "GET" else []
                 got = await authenticate(st, request, v2=ep.v2, form=form)
                 if isinstance(got, Response):
                     resp = got
-                    ident = None
                 else:
                     ident = got
                     headers["x-access-level"] = "read" if ident.kind == "app" else ident.access_level
                     resp = _policy(st, ep, ident) or await _counted(st, request, ep, ident, form, fn, headers)
             except Reject as rej:
                 resp = rej.response
-                ident = None
             if ep.v2 and "x-rate-limit-limit" not in headers:
-                # X sends the rate-limit headers on every v2 answer; before authentication the
-                # caller's bucket is unknown, so show the endpoint's anonymous window
-                limit = ep.limit_user or ep.limit_app or 15
+                # X sends the rate-limit headers on every v2 answer; when the request was refused
+                # before counting, show the caller's window (or the anonymous one) untouched
                 bucket = ident.bucket if ident else "anonymous"
+                limit = _limit(ep, ident) or _limit(ep, None) or 15
                 headers.update(rate_headers(st.counter(bucket, ep.name, limit)))
             for k, v in headers.items():
                 resp.headers.setdefault(k, v)
@@ -143,7 +150,7 @@ def api(name: str) -> Callable[[Handler], Callable[[Request], Awaitable[Response
 
 async def _counted(st: SandboxState, request: Request, ep: Endpoint, ident: Identity,
                    form: Sequence[tuple[str, str]], fn: Handler, headers: dict[str, str]) -> Response:
-    limit = ep.limit_app if ident.kind == "app" else ep.limit_user
+    limit = _limit(ep, ident)
     if limit is not None:
         c = st.counter(ident.bucket, ep.name, limit)
         if c.remaining <= 0:
@@ -156,7 +163,6 @@ async def _counted(st: SandboxState, request: Request, ep: Endpoint, ident: Iden
                          extra={"account_id": int(st.creds.account_id), "product_name": "standard-basic",
                                 "period": "Monthly", "scope": "Product"})
     return await fn(request, st, ident, form)
-
 
 
 # =============================================================================== v2 handlers

@@ -25,15 +25,20 @@ class Identity:
     token: str = ""           # the credential (kept in memory only)
 
 
-
 #: OAuth 1.0a app permission levels, lowest first (FACTS.md section 2, `x-access-level`)
 LEVELS = {"read": 0, "read-write": 1, "read-write-directmessages": 2}
 TokenLookup = Callable[[str], "tuple[str | None, Any] | Response"]
 
 
 async def verify_oauth1(st: SandboxState, request: Request, *, v2: bool, lookup: TokenLookup,
-                  form: Sequence[tuple[str, str]] | None = None) -> tuple[oauth1.SignedRequest, Any] | Response:
-    """Verify an OAuth 1.0a request; returns (signed request, token record) or X's error."""
+                        form: Sequence[tuple[str, str]] | None = None,
+                        ) -> tuple[oauth1.SignedRequest, Any] | Response:
+    """Verify an OAuth 1.0a request; returns (signed request, token record) or X's error.
+
+    Order as X answers: unreadable header 215, unknown consumer key 32, suspended app 416,
+    timestamp outside +-5 min 135, unknown/revoked token (per `lookup`), bad signature 32,
+    replayed nonce 32.
+    """
     if form is None:
         form = await read_form(request)
     try:
@@ -69,7 +74,6 @@ def access_token_lookup(st: SandboxState, v2: bool) -> TokenLookup:
     return lookup
 
 
-
 async def authenticate(st: SandboxState, request: Request, *, v2: bool,
                        form: Sequence[tuple[str, str]]) -> Identity | Response:
     """The caller's identity, or X's answer for bad credentials (215, 401 32/89/135, 416)."""
@@ -93,15 +97,13 @@ async def authenticate(st: SandboxState, request: Request, *, v2: bool,
         if o2 is not None and o2.kind == "at":
             if o2.revoked or (o2.expires is not None and st.now() >= o2.expires):
                 return E.blank(401) if v2 else E.coded(89, v2=False)
-            if st.scenario.suspended:
-                return E.coded(416, v2=v2)
-            return Identity("oauth2", "o2:" + bucket_of(tok), o2.user_id, st.access_level, o2.scopes, tok)
-        if st.app_bearers.get(tok):
-            if st.scenario.suspended:
-                return E.coded(416, v2=v2)
-            return Identity("app", "app:" + bucket_of(tok), token=tok)
-        if tok.startswith("A" * 21) or tok in st.app_bearers:
+            ident = Identity("oauth2", "o2:" + bucket_of(tok), o2.user_id, st.access_level, o2.scopes, tok)
+        elif st.app_bearers.get(tok):
+            ident = Identity("app", "app:" + bucket_of(tok), token=tok)
+        elif tok.startswith("A" * 21) or tok in st.app_bearers:
             return E.coded(89, v2=v2)       # an app bearer that is invalidated, stale or mistyped
-        return E.blank(401) if v2 else E.coded(89, v2=False)
+        else:
+            return E.blank(401) if v2 else E.coded(89, v2=False)
+        return E.coded(416, v2=v2) if st.scenario.suspended else ident
     return E.coded(215, v2=v2)
 

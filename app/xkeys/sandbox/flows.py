@@ -7,7 +7,7 @@ import base64
 import hashlib
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import unquote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -75,13 +75,14 @@ async def oauth2_invalidate(request: Request) -> Response:
         got = await verify_oauth1(st, request, v2=False, lookup=access_token_lookup(st, False), form=form)
         if isinstance(got, Response):
             return got
-    tok = unquote(params.get("access_token", ""))
-    if not tok:
+    raw = params.get("access_token", "")
+    if not raw:
         return E.json_answer({"errors": [{"code": 170, "message": "Missing required parameter: access_token"}]},
                              403, E.V11_JSON)
-    if not st.app_bearers.get(tok) and not st.app_bearers.get(params.get("access_token", "")):
+    # the bearer as issued (URL-encoded), whether the client sent it encoded or decoded
+    key = next((c for c in (raw, quote(unquote(raw), safe="")) if st.app_bearers.get(c)), None)
+    if key is None:
         return E.coded(348, v2=False)
-    key = tok if tok in st.app_bearers else params["access_token"]
     st.app_bearers[key] = False
     return E.json_answer({"access_token": key}, content_type=E.V11_JSON)
 
@@ -174,7 +175,6 @@ async def access_token(request: Request) -> Response:
     st.oauth1_tokens[tok.token] = tok
     return E.plain(urlencode({"oauth_token": tok.token, "oauth_token_secret": tok.secret,
                               "user_id": me.id, "screen_name": me.username}), 200)
-
 
 
 # =============================================================================== OAuth 2.0 PKCE

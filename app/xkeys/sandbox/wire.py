@@ -121,6 +121,5 @@ def rate_headers(c: Counter) -> dict[str, str]:
             "x-rate-limit-reset": str(c.reset)}
 
 
-
 def with_query(url: str, params: Mapping[str, str]) -> str:
     return url + ("&" if "?" in url else "?") + urlencode(params)
