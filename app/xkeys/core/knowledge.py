@@ -177,11 +177,11 @@ _ENTRIES: tuple[Diagnosis, ...] = (
             f"Otherwise press Regenerate there and copy the new API Key and API Key Secret "
             "together (the secret is shown only once).",
             "Do not use the OAuth 2.0 Client ID / Client Secret here.",
-            f"Then regenerate the bearer ({BEARER} > Regenerate) and the user tokens "
-            f"({ACCESS} > Regenerate) if you use them, because they belong to the old pair.",
+            f"After a regeneration, also regenerate the bearer ({BEARER} > Regenerate): it is "
+            "derived from the pair. Run `xkeys doctor`; if the user token is rejected too, "
+            f"regenerate it as well ({ACCESS} > Regenerate).",
         ),
-        (Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET, Kind.BEARER_TOKEN, Kind.ACCESS_TOKEN,
-         Kind.ACCESS_TOKEN_SECRET),
+        (Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET, Kind.BEARER_TOKEN),
         (FACTS_PROBES, FACTS_ERRORS, DOCS_BEARER, DOCS_ERRORS_V1),
     ),
     _d(
