@@ -34,9 +34,23 @@ def signed_uri(request: Request) -> str:
 
 
 async def read_body(request: Request) -> bytes:
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        raise Reject(E.problem(413, "about:blank", "Payload Too Large", "Request body too large."))
+    """The request body, read at most once and never past MAX_BODY bytes (else 413)."""
+    cached = getattr(request.state, "sandbox_body", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    too_large = Reject(E.problem(413, "about:blank", "Payload Too Large", "Request body too large."))
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise too_large
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    request.state.sandbox_body = body
     return body
 
 
