@@ -54,7 +54,7 @@ def test_client_reads_writes_and_dms(sandbox_server: SandboxHandle) -> None:
         client.create_tweet(text="hello from tweepy through the sandbox", user_auth=True)
     assert client.delete_tweet(tweet_id, user_auth=True).data == {"deleted": True}
     dm = client.create_direct_message(participant_id=2244994945, text="hi", user_auth=True)
-    assert dm.data["dm_conversation_id"].endswith("-2244994945") or dm.data["dm_conversation_id"].startswith("2244994945-")
+    assert sorted(dm.data["dm_conversation_id"].split("-")) == sorted([str(me.data.id), "2244994945"])
 
 
 def test_client_wrong_secret_is_unauthorized_32(sandbox_server: SandboxHandle) -> None:

@@ -16,7 +16,12 @@ __all__ = ["SCENARIOS", "create_app", "demo_credentials", "current_credentials"]
 
 def create_app(scenario: str = "healthy", seed: int = 0, latency: float = 0.0,
                clock: Any = None, **kwargs: Any) -> Any:
-    """See `xkeys.sandbox.app.create_app` (imported lazily: Starlette is not needed to list scenarios)."""
+    """The sandbox as a Starlette app (see `xkeys.sandbox.app.create_app`).
+
+    Keyword extras: `redirect_uris` (the demo app's registered callback URLs), `public_client`
+    (the OAuth 2.0 client has no secret), `hang_seconds` (flaky hangs; in-process a hang raises
+    `httpx.ReadTimeout` after at most 1 s). Imported lazily: listing scenarios needs no Starlette.
+    """
     from xkeys.sandbox.app import create_app as _create
 
     return _create(scenario, seed, latency, clock, **kwargs)
