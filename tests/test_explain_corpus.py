@@ -432,3 +432,13 @@ def test_details_carry_only_numbers() -> None:
     e = from_response(429, {"x-rate-limit-reset": "1700000000", "retry-after": "30", "x-transaction-id": "abc"}, b"")
     assert dict(e.details) == {"rate_limit_reset": 1700000000, "retry_after": 30}
     assert dict(from_response(429, {"x-rate-limit-reset": "soon"}, b"").details) == {}
+
+
+def test_html_page_with_a_2xx_status_is_a_fault() -> None:
+    page = b"<!DOCTYPE html><html><head><title>Hotel Wi-Fi login</title></head><body>Sign in</body></html>"
+    e = from_response(200, {"content-type": "text/html; charset=utf-8"}, page)
+    assert (e.diagnosis, e.confidence) == ("x-server-error", "medium")
+    assert from_response(200, {}, page).diagnosis == "x-server-error"
+    # but not a form-encoded /oauth/request_token success, which X sends as text/html
+    ok = b"oauth_token=abc&oauth_token_secret=def&oauth_callback_confirmed=true"
+    assert from_response(200, {"content-type": "text/html;charset=utf-8"}, ok).diagnosis == "unknown"

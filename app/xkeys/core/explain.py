@@ -558,6 +558,8 @@ def _details(ev: Evidence) -> dict[str, int]:
 
 #: what an unrecognised transport exception counts as (from_exception)
 _TRANSPORT_RULE = Rule("exception:transport", "network-unreachable", 70)
+#: a 2xx answer that is an HTML page instead of X's JSON (from_response)
+_HTML_OK_RULE = Rule("html:2xx-page", "x-server-error", 60)
 
 
 def _build(ev: Evidence, redactor: Redactor, force: Rule | None = None) -> Explanation:
@@ -627,8 +629,13 @@ def from_response(status: int, headers: Mapping[str, str] | Iterable[tuple[str, 
         raise ValueError(f"unknown context {context!r}; expected one of {', '.join(CONTEXTS)}")
     if 200 <= int(status) < 400:
         # a success (or redirect) is not an error: its body may be tweets that mention
-        # "timed out" or "rate limit exceeded", which must not become a diagnosis
-        return _build(Evidence(low="", status=int(status)), Redactor())
+        # "timed out" or "rate limit exceeded", which must not become a diagnosis. Only an
+        # HTML page where X sends JSON (a proxy, captive portal or X error page) is a fault.
+        # (X's /oauth/* endpoints answer success as text/html too, so the body decides.)
+        ev = Evidence(low="", status=int(status))
+        if status < 300 and text.lstrip()[:15].lower().startswith(("<!doctype", "<html")):
+            return _build(ev, Redactor(), force=_HTML_OK_RULE)
+        return _build(ev, Redactor())
     ev = _gather(text, status=int(status), headers=hdrs, context=context)
     return _build(ev, Redactor(_secret_shaped(text)))
 
