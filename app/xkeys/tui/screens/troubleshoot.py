@@ -125,6 +125,7 @@ class TroubleshootScreen(XScreen):
         checklist = self.query_one("#checks", CheckList)
         cards = self.query_one("#cards", Vertical)
         await cards.remove_children()
+        self.report = None
         creds, problem = await self._load()
         if creds is None:
             checklist.fail(problem or "No credentials found.")
@@ -136,6 +137,9 @@ class TroubleshootScreen(XScreen):
         if report is not None:
             self.xapp.record_report(report)
             self._store_last_check(report)
+        if n:
+            first = cards.query(DiagnosisCard).first()
+            self.call_after_refresh(first.scroll_visible, top=True, animate=False)
         if n and not self.auto:
             self.notify(f"{n} problem{'s' if n != 1 else ''} found: see the cards below.",
                         severity="warning")

@@ -30,7 +30,15 @@ def _status(r: CheckResult) -> Status:
     return r.status if isinstance(r.status, Status) else Status(str(r.status))
 
 
-def render_results(results: Iterable[CheckResult], *, grouped: bool = True) -> Text:
+def _one_line(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: max(width - 1, 1)] + "…"
+
+
+def render_results(results: Iterable[CheckResult], *, grouped: bool = True, width: int = 78,
+                   collapse: bool = True) -> Text:
+    """Results grouped by kind of check. A group where everything passed is one line; passed
+    checks are one (truncated) line; failures and warnings show their whole message."""
     results = list(results)
     out = Text()
     buckets: list[tuple[str, list[CheckResult]]] = []
@@ -47,29 +55,41 @@ def render_results(results: Iterable[CheckResult], *, grouped: bool = True) -> T
     else:
         buckets.append(("", results))
     for n, (title, rows) in enumerate(buckets):
+        problems = [r for r in rows if _status(r) in (Status.FAIL, Status.WARN)]
         if title:
-            if n:
+            out.append(title, style="bold underline")
+            if collapse and not problems:
+                out.append("  ")
+                out.append(summary_line(rows, compact=True))
                 out.append("\n")
-            out.append(title + "\n", style="bold underline")
+                continue
+            out.append("\n")
         for r in rows:
             st = _status(r)
+            bad = st in (Status.FAIL, Status.WARN)
             out.append(f" {MARKS[st]} ", style=STATUS_STYLE[st])
-            out.append(f"{r.id:<26}", style="bold" if st in (Status.FAIL, Status.WARN) else "")
-            out.append(" " + scrub(r.message))
-            if r.diagnosis:
-                out.append(f"  [{r.diagnosis}]", style="bold magenta")
+            out.append(f"{r.id:<24}", style="bold" if bad else "")
+            msg = scrub(r.message)
+            if bad:
+                out.append(" " + msg)
+                if r.diagnosis:
+                    out.append(f"  [{r.diagnosis}]", style="bold magenta")
+            else:
+                out.append(" " + _one_line(msg, width - 28), style="dim" if st is Status.SKIP else "")
             out.append("\n")
     out.rstrip()
     return out
 
 
-def summary_line(results: Iterable[CheckResult]) -> Text:
+def summary_line(results: Iterable[CheckResult], *, compact: bool = False) -> Text:
     counts = {s: 0 for s in Status}
     for r in results:
         counts[_status(r)] += 1
     t = Text()
     for st, word in ((Status.PASS, "passed"), (Status.WARN, "warnings"), (Status.FAIL, "failed"),
                      (Status.SKIP, "skipped")):
+        if compact and not counts[st]:
+            continue
         if t:
             t.append(" · ")
         t.append(f"{MARKS[st]} {counts[st]} {word}", style=STATUS_STYLE[st] if counts[st] else "dim")
@@ -88,6 +108,8 @@ class CheckList(Vertical):
         super().__init__(id=id)
         self.results: list[CheckResult] = []
         self.running = False
+        #: the last one-sentence problem shown instead of results ("" when results are shown)
+        self.status_text = ""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No checks run yet.", style="dim"), classes="check-status")
@@ -99,6 +121,7 @@ class CheckList(Vertical):
 
     def start(self, expected: int | None = None) -> None:
         self.results = []
+        self.status_text = ""
         self.running = True
         bar = self.query_one(ProgressBar)
         bar.display = True
@@ -114,7 +137,10 @@ class CheckList(Vertical):
         bar.update(progress=len(self.results))
         self.query_one(".check-status", Static).update(
             Text.assemble(("Checking… ", "bold"), f"{len(self.results)} done"))
-        self.query_one(".check-rows", Static).update(render_results(self.results))
+        self.query_one(".check-rows", Static).update(self._rows_text())
+
+    def _rows_text(self) -> Text:
+        return render_results(self.results, width=max(self.size.width, 40) if self.size.width else 78)
 
     def finish(self, results: list[CheckResult] | None = None, note: str | None = None) -> None:
         if results is not None:
@@ -127,12 +153,17 @@ class CheckList(Vertical):
         if note:
             status.append("  " + note, style="dim")
         self.query_one(".check-status", Static).update(status)
-        self.query_one(".check-rows", Static).update(render_results(self.results))
+        self.query_one(".check-rows", Static).update(self._rows_text())
 
     def fail(self, message: str) -> None:
+        """The run could not happen or stopped: say why in one sentence; old rows are cleared."""
         self.running = False
+        self.results = []
+        self.status_text = scrub(message)
         self.query_one(ProgressBar).display = False
-        self.query_one(".check-status", Static).update(Text(scrub(message), style="bold red"))
+        self.query_one(".check-status", Static).update(Text("✗ " + self.status_text, style="bold red"))
+        self.query_one(".check-rows", Static).update("")
+        self.call_after_refresh(self.scroll_visible, animate=False)
 
 
 class DiagnosisCard(Vertical):
