@@ -217,3 +217,82 @@ def test_interactive_values_are_asked_without_echo_and_rechecked(cfg, monkeypatc
     got = rotate_cmd._ask_values(imp, s.load("acme").values)
     assert got == {Kind.ACCESS_TOKEN: w[Kind.ACCESS_TOKEN], Kind.ACCESS_TOKEN_SECRET: w[Kind.ACCESS_TOKEN_SECRET]}
     assert all(secret for _, secret in asked) and len(asked) == 3  # the wrong paste was asked again
+
+
+def _pty_session(argv: list[str], env: dict[str, str], script: list[tuple[str, str]], timeout: float = 60) -> tuple[int, str]:
+    """Run argv on a real pseudo-terminal (its controlling tty); answer each prompt in `script`
+    (wait for the text, then type the answer). -> (exit code, everything the terminal showed)."""
+    import pty
+    import select
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # child
+        try:
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    shown = b""
+    deadline = time.monotonic() + timeout
+    steps = list(script)
+
+    def pump(wait: float) -> bool:
+        nonlocal shown
+        r, _, _ = select.select([fd], [], [], wait)
+        if not r:
+            return True
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            return False
+        if not chunk:
+            return False
+        shown += chunk
+        return True
+
+    alive = True
+    while steps and alive and time.monotonic() < deadline:
+        expect, answer = steps[0]
+        alive = pump(0.2)
+        if expect.encode() in shown:
+            os.write(fd, answer.encode() + b"\r")
+            shown += b"\n<<typed>>\n"
+            steps.pop(0)
+    while alive and time.monotonic() < deadline:
+        alive = pump(0.2)
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    assert not steps, f"never saw {steps[0][0]!r}; the terminal showed:\n{shown.decode(errors='replace')}"
+    return os.waitstatus_to_exitcode(status), shown.decode(errors="replace")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs a POSIX pseudo-terminal")
+def test_rotate_interactively_on_a_terminal_without_echo(cfg, make_sandbox_server):
+    import sys
+
+    server = make_sandbox_server("rotated-secret")
+    info = server.info
+    _profile_from(info)
+    cur = info["current"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("X_", "TWITTER_"))}
+    env.update({"XKEYS_CONFIG_DIR": str(cfg), "XKEYS_SECRET_STORE": "file", "TERM": "dumb"})
+    code, shown = _pty_session(
+        [sys.executable, "-m", "xkeys", "rotate", "--no-tui", "--profile", "acme", "--api-base", server.base_url],
+        env,
+        [("Number", "1"),                       # consumer (API Key and Secret)
+         ("Go on?", "y"),
+         ("Press Enter", ""),
+         ("New API Key (input hidden)", info["credentials"]["consumer_key"]),
+         ("New API Key Secret (input hidden)", info["credentials"]["consumer_secret"]),  # the old one: refused
+         ("this is the old API Key Secret", ""),
+         ("New API Key Secret (input hidden)", cur["consumer_secret"]),
+         ("New Bearer Token (Enter to skip)", cur["bearer_token"]),
+         ("New Access Token (Enter to skip)", "")],
+    )
+    assert code == 0, shown
+    assert "rotated consumer of profile acme" in shown
+    for secret in (cur["consumer_secret"], cur["bearer_token"], info["credentials"]["consumer_secret"]):
+        assert secret not in shown, "a typed secret was echoed"
+    p = Store().load("acme")
+    assert p.values[Kind.CONSUMER_SECRET] == cur["consumer_secret"]
+    assert Kind.ACCESS_TOKEN not in p.values and Kind.ACCESS_TOKEN_SECRET not in p.values

@@ -104,6 +104,8 @@ def _ask_values(imp: Any, old: dict[Kind, str]) -> dict[Kind, str]:
     got: dict[Kind, str] = {}
     for k in imp.ask:
         optional = k not in imp.regenerates
+        if k is Kind.ACCESS_TOKEN_SECRET and optional and Kind.ACCESS_TOKEN not in got:
+            continue  # the token was skipped: its secret goes with it
         for attempt in range(MAX_TRIES):
             prompt = f"New {_label(k)}" + (" (Enter to skip)" if optional else "")
             value = read_stdin(prompt, secret=True).strip()
