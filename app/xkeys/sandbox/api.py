@@ -174,7 +174,7 @@ def _user_json(st: SandboxState, u: User, fields: str | None) -> dict[str, Any]:
     for f in sorted(wanted & extra.keys()):
         out[f] = extra[f]
     if "public_metrics" in wanted:
-        n = sum(1 for t in st.tweets.values() if t.author_id == u.id and not t.deleted)
+        n = st.tweet_count(u.id)
         out["public_metrics"] = {"followers_count": 42, "following_count": 7, "tweet_count": n,
                                  "listed_count": 0}
     return out
@@ -274,7 +274,7 @@ async def create_tweet(request: Request, st: SandboxState, ident: Identity,
     if _too_long(text):
         return E.problem(403, "about:blank", "Forbidden", "Your Tweet text is too long.")
     author = ident.user_id or st.me.id
-    if any(t.author_id == author and not t.deleted and t.text == text for t in st.tweets.values()):
+    if st.is_duplicate(author, text):
         return E.problem(403, "about:blank", "Forbidden",
                          "You are not allowed to create a Tweet with duplicate content.")
     t = st.add_tweet(author, text)
@@ -327,7 +327,7 @@ async def usage_tweets(request: Request, st: SandboxState, ident: Identity,
 
 # =============================================================================== v1.1 handlers
 def _v1_user(st: SandboxState, u: User) -> dict[str, Any]:
-    n = sum(1 for t in st.tweets.values() if t.author_id == u.id and not t.deleted)
+    n = st.tweet_count(u.id)
     created = time.strftime("%a %b %d %H:%M:%S +0000 %Y", time.strptime(u.created_at[:19], "%Y-%m-%dT%H:%M:%S"))
     return {
         "id": int(u.id), "id_str": u.id, "name": u.name, "screen_name": u.username, "location": "",
@@ -368,7 +368,7 @@ async def statuses_update(request: Request, st: SandboxState, ident: Identity,
         return E.json_answer({"errors": [{"code": 186, "message": "Tweet needs to be a bit shorter."}]},
                              403, E.V11_JSON)
     author = ident.user_id or st.me.id
-    if any(t.author_id == author and not t.deleted and t.text == text for t in st.tweets.values()):
+    if st.is_duplicate(author, text):
         return E.coded(187, v2=False)
     t = st.add_tweet(author, text)
     created = time.strftime("%a %b %d %H:%M:%S +0000 %Y", time.gmtime(t.created_ms / 1000))

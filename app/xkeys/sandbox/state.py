@@ -77,7 +77,6 @@ class RequestToken:
 class OAuth2Client:
     client_id: str
     secret: str | None        # None: public client
-    stale_secrets: tuple[str, ...]
     redirect_uris: tuple[str, ...]
 
 
@@ -151,7 +150,6 @@ class SandboxState:
         self.consumer_secret = cr.consumer_secret
         self.bearer_generation = 0
         self.app_bearers: dict[str, bool] = {C.bearer_for(cr.consumer_key, cr.consumer_secret): True}
-        self.stale_bearers = {cr.stale_bearer_token}
         self.access_level = scenario.access_level
         self.redirect_uris: tuple[str, ...] = tuple(redirect_uris or (cr.redirect_uri,))
         # --- users and tweets ---
@@ -171,7 +169,7 @@ class SandboxState:
         self.nonces: dict[tuple[str, str, str], float] = {}
         # --- OAuth 2.0 ---
         self.client = OAuth2Client(cr.client_id, None if public_client else cr.client_secret,
-                                   (cr.stale_client_secret,), self.redirect_uris)
+                                   self.redirect_uris)
         self.codes: dict[str, AuthCode] = {}
         self.o2_tokens: dict[str, OAuth2Token] = {}
         demo_at, demo_rt = cr.oauth2_access_token, cr.oauth2_refresh_token
@@ -299,6 +297,13 @@ class SandboxState:
             out.append(t)
         out.sort(key=lambda t: int(t.id), reverse=True)
         return out
+
+    def tweet_count(self, user_id: str) -> int:
+        return sum(1 for t in self.tweets.values() if t.author_id == user_id and not t.deleted)
+
+    def is_duplicate(self, author_id: str, text: str) -> bool:
+        """X refuses a post identical to one of the author's live posts."""
+        return any(t.author_id == author_id and not t.deleted and t.text == text for t in self.tweets.values())
 
     def user_by_username(self, username: str) -> User | None:
         low = username.lower()
