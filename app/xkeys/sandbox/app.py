@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from email.utils import formatdate
 from typing import Any
 
+import httpx
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -120,7 +121,8 @@ def fault_for(seed: int, n: int) -> str | None:
 
 
 class SandboxApp(Starlette):
-    """Starlette plus the outermost layer: latency, faults and the `date` header."""
+    """Starlette plus the outermost layer: latency, the flaky faults, and the `date` (from the
+    sandbox clock) and `x-transaction-id` headers."""
 
     hang_seconds: float = 30.0
 
@@ -171,8 +173,6 @@ class SandboxApp(Starlette):
             # in-process the client's timeout cannot apply (ASGITransport ignores it): stand in
             # for it after at most IN_PROCESS_HANG seconds, so tests stay fast
             await asyncio.sleep(min(self.hang_seconds, IN_PROCESS_HANG))
-            import httpx
-
             raise httpx.ReadTimeout("sandbox flaky scenario: the server did not answer in time")
 
         async def until_disconnect() -> None:
@@ -188,8 +188,6 @@ class SandboxApp(Starlette):
     @staticmethod
     async def _reset(transport: Any) -> None:
         if transport is None:
-            import httpx
-
             raise httpx.ReadError("[Errno 104] Connection reset by peer (sandbox flaky scenario)")
         transport.abort()
         for _ in range(3):  # let uvicorn see the connection_lost before the app returns
