@@ -398,3 +398,16 @@ def test_exception_whose_str_raises() -> None:
             raise RuntimeError("no")
 
     assert safe_exception_message(Nasty()) == "Nasty"
+
+
+def test_pasted_forms_register_their_clean_value_too() -> None:
+    """A value loaded with paste debris (quotes, zero-width space, `Bearer `, `NAME=`) is also
+    caught in the cleaned form later outputs carry."""
+    secret = "Ab3dEf6hIj" + "Kl9nOp2rSt"  # 20 chars: no 12-run on either side of the break
+    red = Redactor([f"Ab3dEf6hIj\u200b{'Kl9nOp2rSt'}"])
+    assert red.scrub(f"x {secret} y") == "x [redacted] y"
+    for debris in (f'"{CONSUMER_SECRET}"', f"  {CONSUMER_SECRET}\n", f"Bearer {BEARER}", f"X_API_SECRET={CONSUMER_SECRET}",
+                   f"export X_API_SECRET='{CONSUMER_SECRET}'", f"\u201c{CONSUMER_SECRET}\u201d"):
+        red = Redactor([debris])
+        clean = BEARER if "Bearer" in debris else CONSUMER_SECRET
+        assert red.scrub(f"value: {clean}.") == "value: [redacted].", debris

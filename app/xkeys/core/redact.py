@@ -128,8 +128,27 @@ def _base64_forms(value: str) -> set[str]:
     return {f for f in out if len(f) >= MIN_RUN}
 
 
+#: characters paste hygiene removes (FACTS.md section 1, "Paste hygiene")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_QUOTES = "\"'`\u2018\u2019\u201c\u201d"
+_NAME_PREFIX = re.compile(r"^(?:export\s+)?[A-Za-z_][A-Za-z0-9_.-]*\s*[=:]\s*")
+
+
+def _cleaned(value: str) -> str:
+    """The value as xkeys' paste hygiene would leave it - the form later outputs may carry."""
+    v = value.translate(_INVISIBLE).replace("\u00a0", " ").strip()
+    v = _NAME_PREFIX.sub("", v, count=1) if "=" in v[:60] or ":" in v[:60] else v
+    v = v.strip().strip(_QUOTES).strip()
+    if v[:7].lower() == "bearer ":
+        v = v[7:].strip()
+    return v
+
+
 def _windows(text: str) -> set[str]:
-    return {text[i:i + MIN_RUN] for i in range(len(text) - MIN_RUN + 1)}
+    """Every MIN_RUN-long run; runs that begin or end with whitespace are left out (they hold
+    fewer real characters, and would eat the space before a value in the output)."""
+    out = {text[i:i + MIN_RUN] for i in range(len(text) - MIN_RUN + 1)}
+    return {w for w in out if not (w[0].isspace() or w[-1].isspace())}
 
 
 # --------------------------------------------------------------------------- the redactor
@@ -166,9 +185,15 @@ class Redactor:
     @staticmethod
     def _windows_of(value: str) -> set[str]:
         found: set[str] = set()
-        for form in _text_forms(value) | _base64_forms(value):
-            found |= _windows(form)
-        public = _USER_ID_PREFIX.match(value)
+        # surrounding whitespace is paste debris, not secret material
+        sources = {value.strip() if len(value.strip()) >= MIN_RUN else value}
+        clean = _cleaned(value)
+        if clean != value and len(clean) >= MIN_RUN:
+            sources.add(clean)
+        for src in sources:
+            for form in _text_forms(src) | _base64_forms(src):
+                found |= _windows(form)
+        public = _USER_ID_PREFIX.match(clean)
         if public:  # runs wholly inside `<user id>-` are public (the id X returns as users/me)
             found -= _windows(public.group(0))
         return found
