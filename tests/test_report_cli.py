@@ -154,3 +154,19 @@ def test_report_copy_under_xvfb(tmp_path: Path) -> None:
         assert "Copied the report to the system clipboard (xclip)." in proc.stderr
         assert paste(display) == proc.stdout
     assert_no_leak(proc.stdout + proc.stderr, values)
+
+
+@pytest.mark.parametrize("argv", [["report", "--demo", "--scenario", "read-only", "--format", "json"],
+                                  ["--demo", "--scenario=read-only", "report", "--format", "json"]])
+def test_demo_report(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    doc = json.loads(out)
+    assert code == 1 and doc["access_level"] == "read" and doc["profile"] == "demo"
+    assert {c["source"] for c in doc["credentials"]} == {"demo"}
+    assert_no_leak(out + err, demo("read-only"))
+
+
+def test_demo_report_unknown_scenario(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--demo", "--scenario", "nope"]) == 2
+    assert "unknown scenario 'nope'" in capsys.readouterr().err

@@ -5,6 +5,8 @@ Contract (shared/DESIGN.md "Command line"):
                [--profile P] [--offline] [--need read|write|dm] [--timeout S]
   xkeys report diff A.json B.json [--format md|json]
 
+`xkeys --demo [--scenario S] report` reports on the built-in sandbox's demo keys (support training).
+
 Exit codes - report: 0 the report was made and doctor found no failure; 1 it was made and shows a
 failure (or X was unreachable); 2 usage / unreadable input. diff: 0 no change, 1 changes, 2 a file
 is missing or not a report. The document is printed (or written 0600 atomically with --output)
@@ -34,7 +36,7 @@ def _timeout(text: str) -> float:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.usage = ("xkeys report [--format md|json] [--output F] [--copy] [credential options]\n"
+    parser.usage = ("xkeys report [--format md|json] [--output F] [--copy] [credential options] [--demo [--scenario S]]\n"
                     "       xkeys report diff A.json B.json [--format md|json]")
     parser.add_argument("action", nargs="?", choices=("diff",), metavar="diff",
                         help="compare two JSON reports (before/after a rotation, laptop vs server)")
@@ -46,6 +48,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", "-o", metavar="F", default=None,
                         help="write the report to this file (mode 0600, atomic) instead of stdout")
     parser.add_argument("--copy", action="store_true", help="also put the report on the clipboard (OSC 52 + system)")
+    # also accepted before the command (`xkeys --demo report`); SUPPRESS keeps that value
+    parser.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
+                        help="report on the built-in sandbox X API's demo keys (support training)")
+    parser.add_argument("--scenario", default=argparse.SUPPRESS, metavar="S",
+                        help="sandbox scenario for --demo (healthy, read-only, ...)")
     creds = parser.add_argument_group("credential options (as for `xkeys doctor`)")
     creds.add_argument("--profile", default=argparse.SUPPRESS, metavar="P", help="use this profile")
     creds.add_argument("--env-file", metavar="F", default=None, help="read credentials from this .env file first")
@@ -100,6 +107,8 @@ def _run_report(args: argparse.Namespace) -> int:
     from xkeys.core.http import ApiBaseError, resolve_api_base
     from xkeys.core.report import collect_report, render
 
+    if getattr(args, "demo", False) or getattr(args, "scenario", None):
+        return _run_demo_report(args)
     api_base = None
     if not args.offline:
         try:
@@ -112,6 +121,37 @@ def _run_report(args: argparse.Namespace) -> int:
         return fail(redact.scrub(str(exc)))
     doc = asyncio.run(collect_report(creds, need=args.need, offline=args.offline, api_base=api_base,
                                      timeout=args.timeout))
+    code = _emit(render(doc, args.format), args, "the report")
+    if code is not None:
+        return code
+    return 0 if doc.get("exit_code") == 0 else 1
+
+
+def _run_demo_report(args: argparse.Namespace) -> int:
+    """`xkeys --demo [--scenario S] report`: a report of the sandbox's demo keys (support training)."""
+    from xkeys.core.creds import Credentials
+    from xkeys.core.kinds import Kind
+    from xkeys.core.redact import remember
+    from xkeys.core.report import collect_report, render
+
+    try:
+        from xkeys.sandbox import SCENARIOS
+        from xkeys.sandbox.server import start_in_thread
+    except ImportError:
+        return fail("the sandbox is not available in this build, so --demo cannot be used")
+    scenario = getattr(args, "scenario", None) or "healthy"
+    if scenario not in SCENARIOS:
+        return fail(f"unknown scenario {scenario!r}: use one of {', '.join(SCENARIOS)}")
+    handle = start_in_thread(scenario=scenario)
+    try:
+        values = {Kind(k): v for k, v in (handle.info.get("credentials") or {}).items()
+                  if k in Kind._value2member_map_ and isinstance(v, str) and v}
+        remember(*values.values())
+        creds = Credentials(values=values, sources={k: "demo" for k in values}, profile="demo")
+        doc = asyncio.run(collect_report(creds, need=args.need, offline=args.offline,
+                                         api_base=None if args.offline else handle.base_url, timeout=args.timeout))
+    finally:
+        handle.stop()
     code = _emit(render(doc, args.format), args, "the report")
     if code is not None:
         return code
