@@ -21,10 +21,12 @@ contain them. Contract: shared/DESIGN.md "JSON shapes" (scan).
 
 from __future__ import annotations
 
+import bisect
+import functools
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Union
 
 import yaml
@@ -95,11 +97,15 @@ expiry expiration expire scope scopes level log timeout username screen name han
 _SECRET_WORDS = frozenset({"secret", "secrets", "secet", "secert", "secrt", "scret", "sercet", "secrete", "sec"})
 
 
+_CAMEL1 = re.compile(r"([a-z0-9])([A-Z])")
+_CAMEL2 = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
+
+
 def _words(name: str) -> list[str]:
     """`Twitter__ConsumerAPIKey` -> ['twitter', 'consumer', 'api', 'key']."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
-    spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", spaced)
-    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
+    spaced = _CAMEL2.sub(r"\1 \2", _CAMEL1.sub(r"\1 \2", name))
+    return [w for w in _NON_ALNUM.split(spaced.lower()) if w]
 
 
 def _kind_from_words(words: list[str], x_context: bool) -> Kind | None:
@@ -140,6 +146,7 @@ def _kind_from_words(words: list[str], x_context: bool) -> Kind | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _name_info(parts: tuple[str, ...]) -> tuple[Kind | None, str]:
     """(kind hint, verdict) for a name: verdict is "x", "other" (another service),
     "setting" (not a credential) or "neutral"."""
@@ -514,6 +521,23 @@ class _LineScan:
         self.styles[style] = self.styles.get(style, 0) + 1
 
 
+class _Spans:
+    """Parts of a line already taken by a value (sorted, disjoint), searched by bisection."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+
+    def covers(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.ends[i]
+
+
 def _is_label_line(s: str) -> Kind | None:
     s = s.strip().rstrip(":").strip()
     if not s or len(s) > 40 or not re.fullmatch(r"[A-Za-z][A-Za-z0-9 .()\-]*", s):
@@ -525,7 +549,7 @@ def _is_label_line(s: str) -> Kind | None:
 
 def _style_of(body: str, m: re.Match[str], shell: bool) -> str:
     op = m.group("op")
-    before = body[: m.start()].strip()
+    before = bool(body[: m.start()].strip()) if m.start() < 64 else True  # (bounded: long lines)
     if shell and op == "=" and not before:
         return "dotenv"
     if before:
@@ -586,7 +610,7 @@ def _scan_lines(text: str, only_comments: bool = False) -> _LineScan:
             out.add(Candidate(lab, _unquote(lv.group("value"))[0], lineno, section, commented, (lab,),
                               parse_field(lab), col=lv.start("value")), "portal")
             continue
-        used: list[tuple[int, int]] = []
+        used = _Spans()
         shell = False
         body = line
         dm = _DOCKER_ENV.match(body)
@@ -602,9 +626,9 @@ def _scan_lines(text: str, only_comments: bool = False) -> _LineScan:
             name = pm.group("name")
             out.add(Candidate(name, _unquote(pm.group("value"))[0], lineno, section, commented, (name,),
                               col=pm.start("value")), "code")
-            used.append(pm.span())
+            used.add(*pm.span())
         for m in ([] if _DOCKER_OTHER.match(body) else _ASSIGN.finditer(body)):
-            if any(a <= m.start() < b for a, b in used):
+            if used.covers(m.start()):
                 continue
             name = m.group("qname") if m.group("qname") is not None else m.group("name")
             rawv, op = m.group("value"), m.group("op")
@@ -636,11 +660,11 @@ def _scan_lines(text: str, only_comments: bool = False) -> _LineScan:
                 val, end = rest, m.start("value") + len(rest)
             parts = tuple(p for p in re.split(r"[\[\]\"']+", name) if p)
             out.add(Candidate(name, val, lineno, section, commented, parts or (name,), col=m.start("value")), style)
-            used.append((m.start(), end))
+            used.add(m.start(), end)
         # whatever is left: credential-shaped tokens in free text (python-twitter-tools' two bare
         # lines, a curl command, a chat message)
         for tm in _TOKEN.finditer(body):
-            if any(a <= tm.start() < b for a, b in used):
+            if used.covers(tm.start()):
                 continue
             tok = tm.group(0).rstrip(".,;:)")
             out.add(Candidate(None, tok, lineno, section, commented, (), col=tm.start()), "free")
@@ -676,22 +700,27 @@ def _try_json(text: str) -> Any:
         return None
     try:
         return json.loads(s)
-    except ValueError:
+    except (ValueError, RecursionError):
         pass
     # JSON with comments and trailing commas (.NET appsettings.json): blank them, keep the lines
     cleaned = re.sub(r"(?m)^\s*//.*$", "", s)
     cleaned = re.sub(r",(\s*[}\]])", r"\1", cleaned)
     try:
         return json.loads(cleaned)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
+_YAML_SHAPED = re.compile(r"^[ \t]*(?:- |[^\s:#][^:\n]{0,200}:(?:[ \t]|$))", re.M)
+#: libyaml when present (10x faster on a big paste), the pure-Python loader otherwise
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _try_yaml(text: str) -> _Tree:
-    if "\t" in text and not re.search(r"^[ ]+\S", text, re.M):
-        pass
+    if not _YAML_SHAPED.search(text):
+        return None  # no `key:` and no `- item` line: not YAML, skip the parser
     try:
-        docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        docs = list(yaml.compose_all(text, Loader=_YAML_LOADER))
     except (yaml.YAMLError, ValueError, RecursionError):
         return None
     docs = [d for d in docs if d is not None]
@@ -735,10 +764,8 @@ def extract(text: str, filename: str | None = None) -> tuple[str, list[Candidate
     return fmt, cands, default
 
 
-def _extract(text: str, filename: str | None) -> tuple[str, list[Candidate], str | None]:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.startswith("\ufeff"):
-        text = text[1:]
+def _extract_structured(text: str) -> tuple[str, list[Candidate], str | None] | None:
+    """JSON and nested YAML, walked as trees (None: the text is neither)."""
     obj = _try_json(text)
     if obj is not None and isinstance(obj, (dict, list)):
         tree = _json_tree(obj, _Locator(text))
@@ -758,6 +785,19 @@ def _extract(text: str, filename: str | None) -> tuple[str, list[Candidate], str
             return "xurl", cands + comments, default
         if _nested(tree):
             return "yaml", list(_walk_generic(tree, ())) + comments, None
+    return None
+
+
+def _extract(text: str, filename: str | None) -> tuple[str, list[Candidate], str | None]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        structured = _extract_structured(text)
+    except RecursionError:  # absurdly deep nesting: read it line by line instead
+        structured = None
+    if structured is not None:
+        return structured
     ls = _scan_lines(text)
     fmt = _line_format(ls, text)
     hinted = _filename_format(filename)
@@ -765,8 +805,7 @@ def _extract(text: str, filename: str | None) -> tuple[str, list[Candidate], str
         fmt = hinted if not (hinted == "ini" and fmt == "twarc") else fmt
     cands = ls.cands
     if fmt == "twarc":
-        cands = [Candidate(c.name, c.raw, c.line, c.profile, c.commented, c.parts,
-                           parse_field(c.name) if c.name else None) for c in cands]
+        cands = [replace(c, hint=parse_field(c.name) if c.name else None) for c in cands]
     default = "main" if fmt == "twarc" and "main" in ls.sections else None
     return fmt, cands, default
 
@@ -928,7 +967,10 @@ def scan(text: str, filename: str | None = None) -> ScanResult:
         seen.add(key)
         result.findings.append(_finding(c, cls, hint, value))
     # a name can itself be a value (a YAML key that is a consumer key): scrub every name shown
-    red = redact.Redactor(f._value for f in result.findings)
+    red = redact.Redactor(_values_inside(
+        [f._value for f in result.findings],
+        [n for n in (*placeholders, *ignored, *(f.field for f in result.findings),
+                     *(f.profile for f in result.findings), default) if n]))
     for f in result.findings:
         f.field = red.scrub(f.field) if f.field is not None else None
         f.profile = red.scrub(f.profile) if f.profile is not None else None
@@ -982,6 +1024,16 @@ def _finding(c: Candidate, cls: Any, hint: Kind | None, value: str) -> Finding:
         fingerprint=redact.fingerprint(value), hygiene=list(cls.hygiene), matches_field=matches,
         message=msg, profile=c.profile, commented=c.commented, named_kind=hint, _value=value,
     )
+
+
+def _values_inside(values: list[str], names: list[str]) -> list[str]:
+    """The values that share a 12-character run with one of the names (usually none): only those
+    need a Redactor, which is costly to build for thousands of values."""
+    n = redact.MIN_RUN
+    windows = {name[i:i + n] for name in names for i in range(len(name) - n + 1)}
+    if not windows:
+        return []
+    return [v for v in values if any(v[i:i + n] in windows for i in range(len(v) - n + 1))]
 
 
 def _dedupe(items: list[str]) -> list[str]:
