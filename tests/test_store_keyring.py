@@ -23,7 +23,9 @@ set -e
 # a fresh keyring, unlocked with a throwaway password, serving only the secrets component
 echo -n xkeys-test-pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 gnome-keyring-daemon --start --components=secrets >/dev/null
-exec "$PYTHON" -m pytest -q -p no:cacheprovider -p no:randomly "$INNER"
+# no conftest (no sandbox needed) and no heavy plugins: the inner run starts fast
+exec "$PYTHON" -m pytest -q -p no:cacheprovider -p no:randomly --noconftest -p no:textual-snapshot \
+    -p no:hypothesispytest "$INNER"
 """
 
 
