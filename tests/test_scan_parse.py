@@ -311,3 +311,23 @@ def test_values_skip_non_fields() -> None:
     r = scan(f"XAI_API_KEY={V['XAI1']}\n")
     assert [f.kind for f in r.findings] == [Kind.XAI_API_KEY]
     assert r.values() == {}
+
+
+def test_json_list_of_bare_values() -> None:
+    r = scan('[\n  "%s",\n  "%s"\n]\n' % (AT, ATS))
+    assert [(f.kind, f.field, f.line) for f in r.findings] == [
+        (Kind.ACCESS_TOKEN, None, 2), (Kind.ACCESS_TOKEN_SECRET, None, 3)]
+
+
+def test_prose_inside_structured_values_is_searched() -> None:
+    text = f"bot:\n  notes: |\n    old token was\n    {AT}\n  twitter_bearer_token: 'Bearer {BT}'\n  port: 1\n"
+    r = scan(text)
+    assert [(f.kind, f.field, f.line) for f in r.findings] == [
+        (Kind.ACCESS_TOKEN, None, 4), (Kind.BEARER_TOKEN, "bot.twitter_bearer_token", 5)]
+    assert r.findings[1].hygiene  # the pasted `Bearer ` prefix
+
+
+def test_xai_key_alone_is_not_an_x_credential() -> None:
+    r = scan(f"XAI_API_KEY={V['XAI1']}\n")
+    assert r.findings and not r.found_x
+    assert r.exit_code == 1

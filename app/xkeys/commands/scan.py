@@ -63,8 +63,8 @@ def _where(f: object) -> str:
 
 def render(result: object) -> str:
     """The text view of a ScanResult: never a value, identifiers as at most 6 characters."""
-    from xkeys.core.kinds import is_secret, label
-    from xkeys.core.redact import SHOWN_PREFIX
+    from xkeys.core.kinds import label
+    from xkeys.core.redact import prefix
     from xkeys.core.scan import ScanResult
 
     assert isinstance(result, ScanResult)
@@ -75,7 +75,8 @@ def render(result: object) -> str:
         out.append(f"found {n} credential{'s' if n != 1 else ''}:")
     for f in r.findings:
         kind = f"{label(f.kind)} ({f.kind.value})" if f.kind.value != "unknown" else "unrecognised value"
-        shown = "" if is_secret(f.kind) else f", starts {f._value[:SHOWN_PREFIX]}…"
+        start = prefix(f._value, f.kind)  # identifiers only; None for every secret
+        shown = f", starts {start}…" if start else ""
         hygiene = f", hygiene: {', '.join(f.hygiene)}" if f.hygiene else ""
         out.append(f"  - {kind} at {_where(f)}")
         out.append(f"    {f.confidence} confidence, {len(f._value)} chars, fingerprint {f.fingerprint}"
@@ -85,7 +86,7 @@ def render(result: object) -> str:
         out.append("placeholders (no real value yet): " + ", ".join(r.placeholders))
     if r.ignored:
         out.append("ignored (not X credentials): " + ", ".join(r.ignored))
-    if not n:
+    if not r.found_x:
         out.append("No X credentials found.")
     elif r.mismatches:
         which = "; ".join(f"{_where(f)} holds {label(f.kind) if f.kind.value != 'unknown' else 'an unrecognised value'}"

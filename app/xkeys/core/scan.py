@@ -237,8 +237,9 @@ def is_placeholder(value: str, name: str | None = None) -> bool:
 
 @dataclass(frozen=True)
 class _Leaf:
-    value: str
+    value: str = field(repr=False)
     line: int
+    block: bool = False  # a YAML `|` / `>` block: its text starts on the next line
 
 
 _Tree = Union[dict, list, _Leaf, None]
@@ -260,7 +261,7 @@ def _yaml_tree(node: yaml.Node | None) -> _Tree:
     if isinstance(node, yaml.ScalarNode):
         if node.tag.endswith(":null") and node.value in ("", "~", "null", "Null", "NULL"):
             return _Leaf("", node.start_mark.line + 1)
-        return _Leaf(str(node.value), node.start_mark.line + 1)
+        return _Leaf(str(node.value), node.start_mark.line + 1, node.style in ("|", ">"))
     return None
 
 
@@ -345,8 +346,15 @@ def _walk_generic(tree: _Tree, parts: tuple[str, ...], shown: str = "") -> Itera
                     continue
             # a list of plain values is one setting; a list of mappings gets indexes
             yield from _walk_generic(item, parts, shown if isinstance(item, _Leaf) else f"{shown}[{i}]")
-    elif isinstance(tree, _Leaf) and parts:
-        yield Candidate(shown, tree.value, tree.line, parts=parts)
+    elif isinstance(tree, _Leaf):
+        if parts:
+            yield Candidate(shown, tree.value, tree.line, parts=parts)
+        if not parts or any(ch.isspace() for ch in tree.value.strip()):
+            # a bare list item, or prose ("notes: my key is ..."): look for credential-shaped tokens
+            first = tree.line + (1 if tree.block else 0)
+            for tm in _TOKEN.finditer(tree.value):
+                line = first + tree.value.count("\n", 0, tm.start())
+                yield Candidate(None, tm.group(0).rstrip(".,;:)"), line, col=tm.start())
 
 
 def _leaf(tree: _Tree, *path: str) -> _Leaf | None:
@@ -866,9 +874,14 @@ class ScanResult:
         return [f for f in self.findings if f.matches_field is False]
 
     @property
+    def found_x(self) -> bool:
+        """At least one X credential (an xAI key alone is not one)."""
+        return any(f.kind in FIELDS for f in self.findings)
+
+    @property
     def exit_code(self) -> int:
-        """0: credentials found, all match their names; 1: nothing found or a mismatch."""
-        return 0 if self.findings and not self.mismatches else 1
+        """0: X credentials found, all match their names; 1: none found, or a mismatch."""
+        return 0 if self.found_x and not self.mismatches else 1
 
     def profiles(self) -> list[str]:
         """Profile names in the file, the file's default first."""
@@ -961,10 +974,11 @@ def scan(text: str, filename: str | None = None) -> ScanResult:
                 ch.isdigit() for ch in value):
             placeholders.append(c.name or "")  # `API_KEY=abc`, `token: test` - no credential
             continue
-        key = (c.profile, c.line, redact.fingerprint(value), c.name)
-        if key in seen:
-            continue
-        seen.add(key)
+        fp = redact.fingerprint(value)
+        key = (c.profile, c.line, fp, c.name)
+        if key in seen or (c.name is None and (c.profile, c.line, fp, "*") in seen):
+            continue  # the same value again (free text inside a named value counts once)
+        seen.update({key, (c.profile, c.line, fp, "*")})
         result.findings.append(_finding(c, cls, hint, value))
     # a name can itself be a value (a YAML key that is a consumer key): scrub every name shown
     red = redact.Redactor(_values_inside(
