@@ -82,15 +82,25 @@ def test_where_old_values_live(cfg, tmp_path, monkeypatch):
     gone.unlink()
     (tmp_path / "work" / ".env").write_text(f"SOMETHING=1\nTW_SECRET={v[Kind.CONSUMER_SECRET]}\n")
     (tmp_path / "work" / "unrelated.txt").write_text(v[Kind.CONSUMER_SECRET])  # not a .env: not searched
-    env = {"MY_BOT_SECRET": v[Kind.CONSUMER_SECRET], "PATH": "/bin", "OTHER": "x"}
+    s.save(Profile("brand", base="acme", values={Kind.ACCESS_TOKEN: full_set(30)[Kind.ACCESS_TOKEN]}))
+    brand_file = tmp_path / "brand.twurlrc"
+    assert main(["export", "--profile", "brand", "--format", "twurlrc", "--output", str(brand_file)]) == 0
+    env = {"MY_BOT_SECRET": v[Kind.CONSUMER_SECRET], "PATH": "/bin", "OTHER": "x",
+           "AUTH_HEADER": "Bearer " + v[Kind.BEARER_TOKEN]}
     imp = rotation.preview(s, "acme", "consumer", environ=env)
     where = {(e.kind, os.path.basename(e.where)): e.fields for e in imp.exposures}
-    assert set(where) == {("export", "bot.env"), ("env", "MY_BOT_SECRET"), ("file", ".env")}
+    assert set(where) == {("export", "bot.env"), ("env", "MY_BOT_SECRET"), ("env", "AUTH_HEADER"),
+                          ("file", ".env"), ("export", "brand.twurlrc")}
+    # the brand has its own access token but inherits the secret: that one is old too
+    assert set(where[("export", "brand.twurlrc")]) == {"consumer_key", "consumer_secret", "bearer_token",
+                                                       "access_token_secret"}
+    assert where[("env", "AUTH_HEADER")] == ["bearer_token"]
     assert set(where[("export", "bot.env")]) == {"consumer_key", "consumer_secret", "bearer_token", "access_token",
                                                  "access_token_secret"}
     assert where[("env", "MY_BOT_SECRET")] == ["consumer_secret"]
     # after the file is rewritten with other values it is no longer listed
     exported.write_text("X_API_KEY=new\n")
+    brand_file.unlink()
     imp = rotation.preview(s, "acme", "consumer", environ={})
     assert [os.path.basename(e.where) for e in imp.exposures] == [".env"]
 

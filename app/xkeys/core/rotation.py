@@ -164,7 +164,11 @@ def preview(store: Store, profile: str | None, target: str, *, environ: Mapping[
         consequences=consequences, steps=steps, after=after, affected_profiles=brands,
         old_fingerprints={k.value: fingerprint(v) for k, v in old.items()},
     )
-    imp.exposures = where_old_values_live(owner, old, environ=environ, cwd=cwd)
+    # files exported from brands carry the owner's (inherited) values too
+    records = list(owner.exports)
+    for b in brands:
+        records.extend(store.load(b, values=False).exports)
+    imp.exposures = where_old_values_live(owner, old, environ=environ, cwd=cwd, exports=records)
     return imp
 
 
@@ -180,15 +184,18 @@ def _file_holds(path: str, old: Mapping[Kind, str]) -> list[str] | None:
 
 
 def where_old_values_live(profile: Profile, old: Mapping[Kind, str], *, environ: Mapping[str, str] | None = None,
-                          cwd: str | None = None) -> list[Exposure]:
-    """Exported files recorded on the profile, env vars of this shell and .env files in `cwd`
-    that still carry one of the `old` values (matched by value; reported by name/fingerprint)."""
+                          cwd: str | None = None, exports: list[Any] | None = None) -> list[Exposure]:
+    """Exported files recorded on the profile (or the given export records), env vars of this
+    shell and .env files in `cwd` that still carry one of the `old` values (matched by value;
+    reported by name and field only)."""
     env = os.environ if environ is None else environ
     out: list[Exposure] = []
     by_fp = {fingerprint(v): k for k, v in old.items() if v}
     seen: set[str] = set()
-    for rec in profile.exports:
+    for rec in (profile.exports if exports is None else exports):
         path = os.path.abspath(rec.path)
+        if path in seen:
+            continue
         seen.add(path)
         recorded = [f for f, fp in rec.fingerprints.items() if fp in by_fp]
         if not recorded:
@@ -200,8 +207,14 @@ def where_old_values_live(profile: Profile, old: Mapping[Kind, str], *, environ:
             out.append(Exposure("export", path, holds, f"written by `xkeys export --format {rec.format}` on {rec.at}"))
     for name in sorted(env):
         value = env[name]
-        if value and fingerprint(value) in by_fp:
+        if not value:
+            continue
+        if fingerprint(value) in by_fp:
             out.append(Exposure("env", name, [by_fp[fingerprint(value)].value], "set in this shell"))
+            continue
+        inside = [k.value for k, v in old.items() if v and len(v) >= 12 and v in value]
+        if inside:  # e.g. "Bearer <token>" or a URL carrying it
+            out.append(Exposure("env", name, inside, "set in this shell (inside a longer value)"))
     base = os.path.abspath(cwd or os.getcwd())
     candidates: list[str] = []
     for pattern in DOTENV_GLOBS:
