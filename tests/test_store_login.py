@@ -339,3 +339,24 @@ def test_redirect_uri_helpers():
     with pytest.raises(FlowError) as exc:
         oauth2.code_from_redirect("just some text", "s")
     assert exc.value.diagnosis == "authorization-code-invalid"
+
+
+async def test_loopback_server_answers_only_its_path_and_reports_a_busy_port():
+    port = free_port()
+    async with oauth2.LoopbackServer(f"http://localhost:{port}/cb") as srv:
+        async with httpx.AsyncClient(timeout=5) as c:
+            assert (await c.get(f"http://127.0.0.1:{port}/favicon.ico")).status_code == 404
+            assert (await c.get(f"http://127.0.0.1:{port}/cb")).status_code == 400  # no code yet
+            with pytest.raises(FlowError) as exc:
+                await srv.wait(0.2)
+            assert exc.value.diagnosis == "redirect-uri-mismatch" and "--no-browser" in exc.value.message
+            r = await c.get(f"http://127.0.0.1:{port}/cb?state=abc&code=xyz")
+            assert r.status_code == 200
+            got = await srv.wait(2)
+        assert oauth2.code_from_redirect(got, "abc") == "xyz"
+        with pytest.raises(FlowError) as exc:  # the port is taken (by the server above)
+            async with oauth2.LoopbackServer(f"http://127.0.0.1:{port}/cb"):
+                pass
+        assert "cannot listen" in exc.value.message
+    with pytest.raises(FlowError):
+        oauth2.LoopbackServer("https://example.com/cb")

@@ -310,8 +310,15 @@ class LoopbackServer:
     async def __aenter__(self) -> LoopbackServer:
         loop = asyncio.get_running_loop()
         self._result = loop.create_future()
+        localhost = (urlsplit(self.redirect_uri).hostname or "").lower() == "localhost"
         try:
-            self._server = await asyncio.start_server(self._handle, self.host, self.port)
+            if localhost:  # browsers may try ::1 first for "localhost": listen there too when possible
+                try:
+                    self._server = await asyncio.start_server(self._handle, ["127.0.0.1", "::1"], self.port)
+                except OSError:
+                    self._server = await asyncio.start_server(self._handle, self.host, self.port)
+            else:
+                self._server = await asyncio.start_server(self._handle, self.host, self.port)
         except OSError as exc:
             raise FlowError("redirect-uri-mismatch", f"cannot listen on {self.host}:{self.port} for the redirect "
                             f"({exc.strerror or type(exc).__name__}); free the port or use --no-browser") from None
