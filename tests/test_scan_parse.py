@@ -331,3 +331,27 @@ def test_xai_key_alone_is_not_an_x_credential() -> None:
     r = scan(f"XAI_API_KEY={V['XAI1']}\n")
     assert r.findings and not r.found_x
     assert r.exit_code == 1
+
+
+@pytest.mark.parametrize("text,expected", [
+    (f"twurl authorize --consumer-key {CK} --consumer-secret {CS}",
+     [(Kind.CONSUMER_KEY, "consumer-key"), (Kind.CONSUMER_SECRET, "consumer-secret")]),
+    (f"heroku config:set TWITTER_API_KEY={CK} TWITTER_API_SECRET={CS}",
+     [(Kind.CONSUMER_KEY, "TWITTER_API_KEY"), (Kind.CONSUMER_SECRET, "TWITTER_API_SECRET")]),
+    (f'$env:TWITTER_API_KEY="{CK}"', [(Kind.CONSUMER_KEY, "TWITTER_API_KEY")]),
+    (f"Consumer Key (API Key): {CK}\nConsumer Secret (API Secret): {CS}",
+     [(Kind.CONSUMER_KEY, "Consumer Key (API Key)"), (Kind.CONSUMER_SECRET, "Consumer Secret (API Secret)")]),
+    (f'Twitter::REST::Client.new do |config|\n  config.consumer_key = "YOUR_CONSUMER_KEY"\n'
+     f'  config.access_token_secret = "{ATS}"\nend', [(Kind.ACCESS_TOKEN_SECRET, "config.access_token_secret")]),
+    (f'consumerKey := "{CK}"\nvar s = Config{{ConsumerSecret: "{CS}"}}',
+     [(Kind.CONSUMER_KEY, "consumerKey"), (Kind.CONSUMER_SECRET, "ConsumerSecret")]),
+    (f"docker run -e X_API_KEY={CK} -e X_API_SECRET={CS} img",
+     [(Kind.CONSUMER_KEY, "X_API_KEY"), (Kind.CONSUMER_SECRET, "X_API_SECRET")]),
+    (f"https://api.x.com/oauth/authorize?oauth_token={AT}&x=1", [(Kind.ACCESS_TOKEN, "oauth_token")]),
+    (f'os.environ["TWITTER_BEARER_TOKEN"] = "{BT}"', [(Kind.BEARER_TOKEN, 'os.environ["TWITTER_BEARER_TOKEN"]')]),
+    (f"curl -H 'Authorization: Bearer {BT}' https://api.x.com/2/tweets", [(Kind.BEARER_TOKEN, None)]),
+])
+def test_snippets_from_the_wild(text: str, expected: list[tuple[Kind, str | None]]) -> None:
+    r = scan(text)
+    assert [(f.kind, f.field) for f in r.findings] == expected
+    assert not r.mismatches

@@ -141,7 +141,7 @@ def _kind_from_words(words: list[str], x_context: bool) -> Kind | None:
         if w & {"token", "key", "tokens"}:
             return Kind.ACCESS_TOKEN
         return None
-    if x_context and w <= {"key", "secret", "id"} | _SECRET_WORDS:
+    if x_context and w and w <= {"key", "secret", "id"} | _SECRET_WORDS:
         return Kind.CONSUMER_SECRET if secret else Kind.CONSUMER_KEY
     return None
 
@@ -492,7 +492,7 @@ _ASSIGN = re.compile(
     )
     (?:\s*:\s*[A-Za-z_][\w.]*(?:\[[\w., |]*\])?(?=\s*=[^=>]))?   # a type annotation `name: str = `
     \s*(?P<op>=>|:=|\?=|=(?![=>])|:(?![:/]))[ \t]*
-    (?P<value>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`\n]*`|\$\{[^}\n]*\}+|<%.*?%>|[^\s,;&()"'\]}]*)
+    (?P<value>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`\n]*`|\$\{[^}\n]*\}+|<%.*?%>|[^\s,;&(){}"'\]]*)
     """,
     re.X,
 )
@@ -501,6 +501,8 @@ _DOCKER_OTHER = re.compile(
 _CODE = re.compile(
     r"(?m)^\s*(?:import\s|from\s+\S+\s+import\s|def\s|class\s|const\s|let\s|var\s|module\.exports|<\?php"
     r"|package\s|using\s|require\(|function\s|return\s|public\s|private\s|func\s)")
+_PS_ENV = re.compile(r"\$env:(?=[A-Za-z_])", re.I)
+_FLAG = re.compile(r"""(?<!\S)--?(?P<name>[A-Za-z][\w-]*[A-Za-z])[ =](?P<value>"[^"\n]*"|'[^'\n]*'|[^\s"'-]\S*)""")
 _TOKEN = re.compile(r"[A-Za-z0-9%_\-+/=]{16,}")
 _SHELL_PREFIX = re.compile(r"^\s*(?:export|set|setx|declare(?:\s+-x)?|local|readonly|ENV|ARG|-)\s+")
 _TWARC_KEYS = frozenset({"consumer_key", "consumer_secret", "access_token", "access_token_secret", "bearer_token"})
@@ -546,13 +548,18 @@ class _Spans:
         return i >= 0 and pos < self.ends[i]
 
 
+def _label_kind(label: str) -> Kind | None:
+    """A portal label -> kind; `Consumer Key (API Key)` counts as `Consumer Key`."""
+    return parse_field(label) or parse_field(re.sub(r"\s*\([^)]*\)", "", label))
+
+
 def _is_label_line(s: str) -> Kind | None:
     s = s.strip().rstrip(":").strip()
     if not s or len(s) > 40 or not re.fullmatch(r"[A-Za-z][A-Za-z0-9 .()\-]*", s):
         return None
     if " " not in s and not s[0].isupper():
         return None
-    return parse_field(s)
+    return _label_kind(s)
 
 
 def _style_of(body: str, m: re.Match[str], shell: bool) -> str:
@@ -613,10 +620,10 @@ def _scan_lines(text: str, only_comments: bool = False) -> _LineScan:
         else:
             pending = None
         lv = _LABEL_VALUE.match(line)
-        if lv and " " in lv.group("label").strip() and parse_field(lv.group("label")) is not None:
+        if lv and " " in lv.group("label").strip() and _label_kind(lv.group("label").strip()) is not None:
             lab = lv.group("label").strip()
             out.add(Candidate(lab, _unquote(lv.group("value"))[0], lineno, section, commented, (lab,),
-                              parse_field(lab), col=lv.start("value")), "portal")
+                              _label_kind(lab), col=lv.start("value")), "portal")
             continue
         used = _Spans()
         shell = False
@@ -626,6 +633,13 @@ def _scan_lines(text: str, only_comments: bool = False) -> _LineScan:
             val = _unquote(dm.group(2))[0]
             out.add(Candidate(dm.group(1), val, lineno, section, commented, (dm.group(1),)), "dotenv")
             continue
+        body = _PS_ENV.sub("", body)  # PowerShell `$env:NAME = "..."`
+        for fm in _FLAG.finditer(body):  # `twurl authorize --consumer-key KEY`
+            if _name_info((fm.group("name"),))[1] == "x":
+                val = _unquote(fm.group("value"))[0]
+                out.add(Candidate(fm.group("name"), val, lineno, section, commented, (fm.group("name"),),
+                                  col=fm.start("value")), "code")
+                used.add(fm.start(), fm.end())
         sp = _SHELL_PREFIX.match(body)
         if sp:
             body = body[sp.end():]
@@ -648,8 +662,8 @@ def _scan_lines(text: str, only_comments: bool = False) -> _LineScan:
             style = _style_of(body, m, shell)
             end = m.end()
             follows = body[m.end("value"): m.end("value") + 1]
-            if not quoted and rawv.endswith("{"):
-                continue  # a block opens (HOCON `twitter {`)
+            if not quoted and follows == "{":
+                continue  # a block or a literal opens (HOCON `twitter {`, Go `Config{`)
             if not quoted and (follows == "(" or rawv.endswith("[")):
                 # an expression: `os.getenv("X")`, `os.environ["X"]` is a reference (a placeholder);
                 # anything else (`tweepy.Client(`) is code: look inside it instead
@@ -970,9 +984,8 @@ def scan(text: str, filename: str | None = None) -> ScanResult:
             if _secretish_name(c.parts or (c.name or "",), verdict) or _secretish_value(value):
                 ignored.append(c.name or "")  # a secret of something else; plain settings stay unlisted
             continue
-        if verdict == "x" and cls.kind is Kind.UNKNOWN and len(value) < 16 and not any(
-                ch.isdigit() for ch in value):
-            placeholders.append(c.name or "")  # `API_KEY=abc`, `token: test` - no credential
+        if verdict == "x" and cls.kind is Kind.UNKNOWN and len(value) < 16:
+            placeholders.append(c.name or "")  # `API_KEY=abc`, `token: 1` - no credential there
             continue
         fp = redact.fingerprint(value)
         key = (c.profile, c.line, fp, c.name)
