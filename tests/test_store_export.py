@@ -12,6 +12,8 @@ import stat
 import pytest
 import yaml
 from dotenv import dotenv_values
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from store_samples import full_set
 from xkeys.cli import main
@@ -168,3 +170,27 @@ def test_top_level_profile_option_selects_the_profile(cfg, tmp_path):
     assert json.loads(out.read_text())["profile"] == "other"
     assert main(["export", "--profile", "other", "--format", "json", "--output", str(out)]) == 0
     assert json.loads(out.read_text())["profile"] == "other"
+
+
+_printable = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x2FFF, blacklist_categories=("Cs",)),
+                     min_size=1, max_size=60)
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=_printable)
+def test_any_printable_value_survives_every_text_format(value):
+    import io
+
+    values = {Kind.CONSUMER_KEY: value, Kind.CONSUMER_SECRET: value[::-1], Kind.BEARER_TOKEN: value + "x"}
+    inp = ExportInput(values=values, profile="p", username="u")
+    env = dotenv_values(stream=io.StringIO(exporters.to_dotenv(inp, "twitter")))
+    assert env["TWITTER_API_KEY"] == value and env["TWITTER_API_SECRET"] == value[::-1]
+    rc = yaml.safe_load(exporters.to_twurlrc(inp))
+    assert rc["profiles"]["u"][value]["consumer_secret"] == value[::-1]
+    assert rc["bearer_tokens"][value] == value + "x"
+    auth = yaml.safe_load(exporters.to_xurl(inp))
+    assert auth["apps"]["p"]["bearer_token"]["bearer"] == value + "x"
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string("[twarc]\n" + exporters.to_twarc(inp))
+    assert ast.literal_eval(parser["twarc"]["consumer_secret"]) == value[::-1]
+    assert json.loads(exporters.to_json(inp))["values"]["consumer_key"] == value
