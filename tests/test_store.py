@@ -275,3 +275,18 @@ def test_concurrent_saves_with_pruning_keep_every_secret(cfg):
         assert [g.gen for g in p.history] == [7, 8]
         assert s.load_generation(f"proc{i}", 7)[Kind.BEARER_TOKEN].endswith("-6")
     assert len(json.loads((cfg / "secrets.json").read_text())["secrets"]) == 8
+
+
+def test_saving_a_stale_copy_keeps_exports_recorded_meanwhile_and_refuses_base_cycles(cfg):
+    s = fstore()
+    s.save(Profile("acme", values={Kind.BEARER_TOKEN: BEARER}))
+    stale = s.load("acme")
+    s.add_export("acme", ExportRecord("/tmp/a.env", "dotenv", None, {}, "t1"))
+    stale.values[Kind.CONSUMER_KEY] = CK
+    s.save(stale)
+    assert [e.path for e in s.load("acme").exports] == ["/tmp/a.env"]
+    s.save(Profile("brand", base="acme", values={Kind.ACCESS_TOKEN: AT}))
+    a = s.load("acme", inherit=False)
+    a.base = "brand"
+    with pytest.raises(StoreError):
+        s.save(a)

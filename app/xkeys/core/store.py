@@ -401,6 +401,13 @@ def infer_auth_path(values: Mapping[Kind, str]) -> str | None:
 
 # --------------------------------------------------------------------------- store
 
+def _merge_exports(stored: list[dict[str, Any]], mine: list[ExportRecord]) -> list[dict[str, Any]]:
+    by_path = {str(e.get("path")): dict(e) for e in stored}
+    for rec in mine:
+        by_path[rec.path] = rec.to_dict()
+    return list(by_path.values())
+
+
 def _valid_name(name: str) -> bool:
     return bool(name) and len(name) <= 64 and all(c.isalnum() or c in "-_." for c in name) \
         and not name.startswith(".")
@@ -594,6 +601,12 @@ class Store:
                 raise StoreError(f"another profile named {profile.name!r} exists")
             if profile.base and profile.base not in profiles:
                 raise NoProfile(f"base profile {profile.base!r} does not exist")
+            walk, hops = profile.base, 0
+            while walk and hops < 64:
+                if walk == profile.name:
+                    raise StoreError(f"profile {profile.base!r} already inherits from {profile.name!r}: "
+                                     "a base cannot inherit from its brand")
+                walk, hops = profiles.get(walk, {}).get("base"), hops + 1
             now = _now()
             d: dict[str, Any] = dict(existing or {})
             pid = d.get("id") or profile.id or _secrets.token_hex(8)
@@ -629,7 +642,8 @@ class Store:
                 "callback_url": profile.callback_url,
                 "base": profile.base,
                 "extra": dict(profile.extra),
-                "exports": [e.to_dict() for e in profile.exports],
+                # records written meanwhile (another process's export) are kept: merge by path
+                "exports": _merge_exports(d.get("exports") or [], profile.exports),
                 "history": [g.to_dict() for g in history],
                 "created": d.get("created") or profile.created or now,
                 "secret_store": store_name,
@@ -662,6 +676,11 @@ class Store:
             if changes.get("base"):
                 if changes["base"] == name or changes["base"] not in data["profiles"]:
                     raise StoreError(f"base profile {changes['base']!r} is not another existing profile")
+                walk, hops = changes["base"], 0
+                while walk and hops < 64:
+                    if walk == name:
+                        raise StoreError(f"profile {changes['base']!r} already inherits from {name!r}")
+                    walk, hops = data["profiles"].get(walk, {}).get("base"), hops + 1
             for k, v in changes.items():
                 if k == "exports":
                     v = [e.to_dict() if isinstance(e, ExportRecord) else dict(e) for e in v]
