@@ -355,3 +355,20 @@ def test_snippets_from_the_wild(text: str, expected: list[tuple[Kind, str | None
     r = scan(text)
     assert [(f.kind, f.field) for f in r.findings] == expected
     assert not r.mismatches
+
+
+def test_free_text_does_not_split_dotted_tokens() -> None:
+    # a JWT whose middle part happens to be 50 base64url characters is not a Client Secret
+    jwt = "eyJhbGciOiJIUzI1NiJ9." + CSE + ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+    r = scan(f"token: {jwt}\nsee {jwt}.\n")
+    assert r.findings == [] and r.ignored == ["token"]
+    r = scan(f"The key is {CK}. The secret is {CS}.")
+    assert [f.kind for f in r.findings] == [Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET]
+
+
+def test_other_services_shapes_under_x_names_are_ignored() -> None:
+    r = scan("TWITTER_TOKEN=ghp_0123456789abcdefghijABCDEFGHIJ012345\nX_API_KEY=AKIAIOSFODNN7EXAMPLE\n"
+             "TWITTER_BEARER_TOKEN=https://example.com/token\n")
+    assert r.findings == []
+    assert r.ignored == ["TWITTER_TOKEN", "X_API_KEY"]
+    assert r.placeholders == ["TWITTER_BEARER_TOKEN"]  # a URL where the token belongs holds no token

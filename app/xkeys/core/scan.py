@@ -503,7 +503,7 @@ _CODE = re.compile(
     r"|package\s|using\s|require\(|function\s|return\s|public\s|private\s|func\s)")
 _PS_ENV = re.compile(r"\$env:(?=[A-Za-z_])", re.I)
 _FLAG = re.compile(r"""(?<!\S)--?(?P<name>[A-Za-z][\w-]*[A-Za-z])[ =](?P<value>"[^"\n]*"|'[^'\n]*'|[^\s"'-]\S*)""")
-_TOKEN = re.compile(r"[A-Za-z0-9%_\-+/=]{16,}")
+_TOKEN = re.compile(r"[A-Za-z0-9%_\-+/=.]{16,}")  # dots too: a JWT or a domain stays one token
 _SHELL_PREFIX = re.compile(r"^\s*(?:export|set|setx|declare(?:\s+-x)?|local|readonly|ENV|ARG|-)\s+")
 _TWARC_KEYS = frozenset({"consumer_key", "consumer_secret", "access_token", "access_token_secret", "bearer_token"})
 
@@ -978,6 +978,15 @@ def scan(text: str, filename: str | None = None) -> ScanResult:
             continue
         cls = classify(c.raw, field=hint)
         value = cls.value
+        if cls.kind is Kind.UNKNOWN and cls.details.get("placeholder") and c.name is not None:
+            (placeholders if verdict == "x" else ignored).append(c.name)
+            continue
+        looks_like = str(cls.details.get("looks_like") or "")
+        if cls.kind is Kind.UNKNOWN and looks_like and "web address" not in looks_like:
+            # another service's credential (a GitHub token, a JWT...) whatever its name says
+            if c.name is not None:
+                ignored.append(c.name)
+            continue
         if c.name is None and (not _credible(cls, value) or is_placeholder(value)):
             continue
         if verdict in ("setting", "neutral") and not _credible(cls, value):
