@@ -367,7 +367,7 @@ def test_free_text_does_not_split_dotted_tokens() -> None:
 
 
 def test_other_services_shapes_under_x_names_are_ignored() -> None:
-    r = scan("TWITTER_TOKEN=ghp_0123456789abcdefghijABCDEFGHIJ012345\nX_API_KEY=AKIAIOSFODNN7EXAMPLE\n"
+    r = scan("TWITTER_TOKEN=ghp_0123456789abcdefghijABCDEFGHIJ012345\nX_API_KEY=AKIAZ3MHP4RT2X7QW5NA\n"
              "TWITTER_BEARER_TOKEN=https://example.com/token\n")
     assert r.findings == []
     assert r.ignored == ["TWITTER_TOKEN", "X_API_KEY"]

@@ -213,12 +213,11 @@ def is_placeholder(value: str, name: str | None = None) -> bool:
         return True
     if v.isalpha() and (v.islower() or v.isupper()) and len(v) < 30:
         return True  # `changeme`, `SECRET`: X credentials mix cases and digits
-    if len(words) > 1 or not v.isalnum():
-        # YOUR_CONSUMER_KEY, your-key-here, <CONSUMER KEY>, yourConsumerKey ... (split words only:
-        # a random token never splits into dictionary words)
-        if set(words) & _PLACEHOLDER_WORDS and sum(len(w) for w in words) < 60:
-            if any(len(w) > 2 and w.isalpha() for w in words if w in _PLACEHOLDER_WORDS):
-                return True
+    if (len(words) > 1 or not v.isalnum()) and all(w.isalpha() for w in words):
+        # YOUR_CONSUMER_KEY, your-key-here, <CONSUMER KEY>, yourConsumerKey: words only (a random
+        # token splits into chunks with digits, never into words alone)
+        if any(len(w) > 2 for w in words if w in _PLACEHOLDER_WORDS):
+            return True
     vn = "".join(words)
     if parse_field(v) is not None:
         return True
@@ -968,18 +967,21 @@ def scan(text: str, filename: str | None = None) -> ScanResult:
         if verdict == "other":
             ignored.append(c.name or "")
             continue
-        if c.name is not None and is_placeholder(c.raw, c.name):
+        def stand_in() -> None:  # a named value that holds no credential
             if verdict == "x":
-                placeholders.append(c.name)
-            elif _secretish_name(c.parts or (c.name,), verdict):
-                ignored.append(c.name)
+                placeholders.append(c.name or "")
+            elif _secretish_name(c.parts or (c.name or "",), verdict):
+                ignored.append(c.name or "")
+
+        if c.name is not None and is_placeholder(c.raw, c.name):
+            stand_in()
             continue
         if not c.raw.strip():
             continue
         cls = classify(c.raw, field=hint)
         value = cls.value
         if cls.kind is Kind.UNKNOWN and cls.details.get("placeholder") and c.name is not None:
-            (placeholders if verdict == "x" else ignored).append(c.name)
+            stand_in()  # shapes knows a placeholder form this module does not
             continue
         looks_like = str(cls.details.get("looks_like") or "")
         if cls.kind is Kind.UNKNOWN and looks_like and "web address" not in looks_like:
