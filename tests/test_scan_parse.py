@@ -372,3 +372,21 @@ def test_other_services_shapes_under_x_names_are_ignored() -> None:
     assert r.findings == []
     assert r.ignored == ["TWITTER_TOKEN", "X_API_KEY"]
     assert r.placeholders == ["TWITTER_BEARER_TOKEN"]  # a URL where the token belongs holds no token
+
+
+def test_many_generated_values_are_all_found() -> None:
+    # 10 kinds x 3 x 12 seeds: a real-shaped value is never taken for a placeholder, in a named
+    # setting or loose in free text
+    names = {"CK": "X_API_KEY", "CS": "X_API_SECRET", "BT": "X_BEARER_TOKEN", "AT": "X_ACCESS_TOKEN",
+             "ATS": "X_ACCESS_TOKEN_SECRET", "CI": "X_CLIENT_ID", "CSE": "X_CLIENT_SECRET",
+             "O2A": "X_OAUTH2_ACCESS_TOKEN", "O2R": "X_OAUTH2_REFRESH_TOKEN", "XAI": "XAI_API_KEY"}
+    for seed in range(100, 112):
+        vals = values(seed)
+        for key, v in vals.items():
+            name = names[key.rstrip("0123456789")]
+            assert not is_placeholder(v, name), (seed, key)
+        text = "\n".join(f"{names[k.rstrip('0123456789')]}={v}" for k, v in vals.items())
+        r = scan(text)
+        assert len(r.findings) == len(vals) and not r.placeholders, seed
+        loose = scan(" and ".join(vals.values()))
+        assert len(loose.findings) == len(vals), seed
