@@ -94,7 +94,7 @@ type url uri urls uris host hostname port path dir file filename callback redire
 expiry expiration expire scope scopes level log timeout username screen name handle email
 """.split())
 
-_SECRET_WORDS = frozenset({"secret", "secrets", "secet", "secert", "secrt", "scret", "sercet", "secrete", "sec"})
+_SECRET_WORDS = frozenset({"secret", "secrets", "secet", "secert", "secrt", "scret", "sercet", "secrete"})
 
 
 _CAMEL1 = re.compile(r"([a-z0-9])([A-Z])")
@@ -156,14 +156,13 @@ def _name_info(parts: tuple[str, ...]) -> tuple[Kind | None, str]:
     direct = parse_field(last)
     # the nearest part naming a service decides which service this is
     x_context = False
-    for i, part in enumerate(reversed(parts)):
+    for part in reversed(parts):
         pw = set(_words(part))
-        if pw & _OTHER_SERVICES and not (i > 0 and x_context):
-            if not (pw & _X_WORDS) or pw & {"google", "github", "openai", "aws", "telegram"}:
-                return None, "other"
         if pw & _X_WORDS:
             x_context = True
             break
+        if pw & _OTHER_SERVICES:
+            return None, "other"
     words = _words(last)
     if set(words) & _NEVER_CREDENTIAL:
         return None, "setting"
@@ -252,8 +251,6 @@ def _yaml_tree(node: yaml.Node | None) -> _Tree:
         for k, v in node.value:
             key = str(k.value) if isinstance(k, yaml.ScalarNode) else "?"
             out[key] = _yaml_tree(v)
-            if isinstance(out[key], _Leaf) or out[key] is None:
-                pass
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_yaml_tree(v) for v in node.value]
@@ -273,14 +270,7 @@ class _Locator:
         self.line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
 
     def _line(self, offset: int) -> int:
-        lo, hi = 0, len(self.line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.line_starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + 1
+        return bisect.bisect_right(self.line_starts, offset)
 
     def find(self, s: str) -> int:
         for enc in (json.dumps(s), json.dumps(s, ensure_ascii=False)):
@@ -291,10 +281,10 @@ class _Locator:
         return self._line(self.pos)
 
     def find_scalar(self, s: str) -> int:
-        m = re.compile(re.escape(s)).search(self.text, self.pos)
-        if m:
-            self.pos = m.end()
-            return self._line(m.start())
+        i = self.text.find(s, self.pos)
+        if i >= 0:
+            self.pos = i + len(s)
+            return self._line(i)
         return self._line(self.pos)
 
 
