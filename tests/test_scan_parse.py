@@ -390,3 +390,10 @@ def test_many_generated_values_are_all_found() -> None:
         assert len(r.findings) == len(vals) and not r.placeholders, seed
         loose = scan(" and ".join(vals.values()))
         assert len(loose.findings) == len(vals), seed
+
+
+def test_comment_closers_do_not_eat_value_characters() -> None:
+    cse = "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7dEf0hIj3kLm6nO-"  # 50 base64url chars ending in `-`
+    for text in (f"# X_CLIENT_SECRET={cse}", f"<!-- X_CLIENT_SECRET={cse} -->", f"/* X_CLIENT_SECRET={cse} */"):
+        (f,) = scan(text).findings
+        assert f.commented and f.fingerprint == fingerprint(cse), text

@@ -583,7 +583,10 @@ def _scan_lines(text: str, only_comments: bool = False) -> _LineScan:
         cm = _COMMENT.match(line)
         if cm and not line.startswith("---"):
             commented = True
-            line = line[cm.end():].strip().rstrip("*/").rstrip("-->").strip()
+            line = line[cm.end():].strip()
+            for closer in ("*/", "-->"):  # exact closers only: a value may end in `-` or `/`
+                if line.endswith(closer):
+                    line = line[: -len(closer)].rstrip()
             if not line:
                 continue
         elif only_comments:
@@ -623,16 +626,16 @@ def _scan_lines(text: str, only_comments: bool = False) -> _LineScan:
             out.add(Candidate(dm.group(1), val, lineno, section, commented, (dm.group(1),)), "dotenv")
             continue
         body = _PS_ENV.sub("", body)  # PowerShell `$env:NAME = "..."`
+        sp = _SHELL_PREFIX.match(body)
+        if sp:
+            body = body[sp.end():]
+            shell = True
         for fm in _FLAG.finditer(body):  # `twurl authorize --consumer-key KEY`
             if _name_info((fm.group("name"),))[1] == "x":
                 val = _unquote(fm.group("value"))[0]
                 out.add(Candidate(fm.group("name"), val, lineno, section, commented, (fm.group("name"),),
                                   col=fm.start("value")), "code")
                 used.add(fm.start(), fm.end())
-        sp = _SHELL_PREFIX.match(body)
-        if sp:
-            body = body[sp.end():]
-            shell = True
         for pm in _PHP_DEFINE.finditer(body):
             name = pm.group("name")
             out.add(Candidate(name, _unquote(pm.group("value"))[0], lineno, section, commented, (name,),
