@@ -7,6 +7,7 @@ Skips with a clear reason when Xvfb or xclip is missing on a developer machine; 
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
 import time
@@ -25,24 +26,34 @@ def require(tool: str) -> None:
 
 @contextmanager
 def xvfb() -> Iterator[str]:
-    """Start `Xvfb :N` on a free display number; yield ":N"; stop it."""
+    """Start Xvfb on a free display (it picks one itself: -displayfd); yield ":N"; stop it."""
     require("Xvfb")
     require("xclip")
-    num = 0
-    for num in range(90 + os.getpid() % 100, 600):
-        if not os.path.exists(f"/tmp/.X11-unix/X{num}") and not os.path.exists(f"/tmp/.X{num}-lock"):
-            break
-    proc = subprocess.Popen(["Xvfb", f":{num}", "-nolisten", "tcp", "-screen", "0", "640x480x24"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    sock = f"/tmp/.X11-unix/X{num}"
-    deadline = time.monotonic() + 15
-    while not os.path.exists(sock):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"Xvfb :{num} did not start")
-        time.sleep(0.05)
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-nolisten", "tcp", "-screen", "0", "640x480x24"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                            pass_fds=(write_fd,))
+    os.close(write_fd)
+    number = b""
+    deadline = time.monotonic() + 20
     try:
-        yield f":{num}"
+        while not number.endswith(b"\n"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("Xvfb did not start (no display number reported)")
+            ready, _, _ = select.select([read_fd], [], [], 0.5)
+            if not ready:
+                continue
+            chunk = os.read(read_fd, 16)
+            if not chunk:
+                break
+            number += chunk
+    finally:
+        os.close(read_fd)
+    if not number.strip().isdigit():
+        proc.kill()
+        pytest.fail(f"Xvfb reported no display number ({number!r})")
+    try:
+        yield f":{int(number)}"
     finally:
         proc.terminate()
         try:
