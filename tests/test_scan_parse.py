@@ -397,3 +397,13 @@ def test_comment_closers_do_not_eat_value_characters() -> None:
     for text in (f"# X_CLIENT_SECRET={cse}", f"<!-- X_CLIENT_SECRET={cse} -->", f"/* X_CLIENT_SECRET={cse} */"):
         (f,) = scan(text).findings
         assert f.commented and f.fingerprint == fingerprint(cse), text
+
+
+def test_block_comments_and_lines_that_only_look_like_comments() -> None:
+    text = (f"/*\n * X_API_KEY={CK}\n */\n<!--\nX_API_SECRET={CS}\n-->\n"
+            f"twurl authorize \\\n--consumer-key {V['CK2']} \\\n--consumer-secret {V['CS2']}\n"
+            f"* API Key: {V['CK3']}\n")
+    r = scan(text)
+    assert [(f.kind, f.line, f.commented) for f in r.findings] == [
+        (Kind.CONSUMER_KEY, 2, True), (Kind.CONSUMER_SECRET, 5, True),
+        (Kind.CONSUMER_KEY, 8, False), (Kind.CONSUMER_SECRET, 9, False), (Kind.CONSUMER_KEY, 10, False)]

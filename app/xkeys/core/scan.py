@@ -469,7 +469,8 @@ def _walk_xurl(tree: dict) -> tuple[list[Candidate], str | None]:
 # --------------------------------------------------------------------------------------------
 # line-based extraction (dotenv, INI, twarc, properties, HOCON, code, portal text, free text)
 
-_COMMENT = re.compile(r"^\s*(?:#+|//+|;+|REM\s|::|<!--|/\*+|\*(?!\*)|--(?!-))\s?")
+_COMMENT = re.compile(r"^\s*(?:#+|//+|;+|REM\s|::|<!--|/\*+|--(?=\s))\s?")
+_BLOCK_OPEN = {"/*": "*/", "<!--": "-->"}
 _SECTION = re.compile(r"^\s*\[\s*([^\[\]=]+?)\s*\]\s*$")
 _DOCKER_ENV = re.compile(r"^\s*(?:ENV|ARG)\s+([A-Za-z_]\w*)\s+(?!=)(\S.*?)\s*$")
 _PHP_DEFINE = re.compile(r"""define\(\s*(["'])(?P<name>[^"']+)\1\s*,\s*(?P<value>"[^"]*"|'[^']*')""")
@@ -575,21 +576,31 @@ def _scan_lines(text: str, only_comments: bool = False) -> _LineScan:
     out = _LineScan()
     section: str | None = None
     pending: tuple[str, Kind, int] | None = None   # a portal label waiting for its value line
+    block_end: str | None = None  # inside a /* ... */ or <!-- ... --> block: its closer
     for lineno, raw_line in enumerate(text.splitlines(), 1):
         line = raw_line.strip()
         if not line:
             continue
         commented = False
         cm = _COMMENT.match(line)
-        if cm and not line.startswith("---"):
+        if block_end is not None:
             commented = True
+            if block_end in line:
+                line, block_end = line[: line.index(block_end)].strip(), None
+            line = re.sub(r"^\*+\s?", "", line)  # the ` * ` margin of a doc comment
+        elif cm and not line.startswith("---"):
+            commented = True
+            opener = cm.group(0).strip()
             line = line[cm.end():].strip()
-            for closer in ("*/", "-->"):  # exact closers only: a value may end in `-` or `/`
-                if line.endswith(closer):
-                    line = line[: -len(closer)].rstrip()
-            if not line:
-                continue
+            closer = _BLOCK_OPEN.get("/*" if opener.startswith("/*") else opener)
+            if closer is not None:
+                if closer in line:
+                    line = line[: line.index(closer)].strip()  # exact: a value may end in - or /
+                else:
+                    block_end = closer
         elif only_comments:
+            continue
+        if not line:
             continue
         sm = _SECTION.match(line)
         if sm and not commented:
