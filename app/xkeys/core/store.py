@@ -49,6 +49,8 @@ ENV_SECRET_STORE = "XKEYS_SECRET_STORE"
 ENV_PROFILE = "XKEYS_PROFILE"
 
 SECRET_STORES = ("keyring", "file")
+#: concurrent keyring calls for one profile's fields
+KEYRING_THREADS = 8
 
 NO_KEYRING_HELP = (
     "no usable OS keyring was found, so xkeys will not store secrets. Get one: on Linux run a "
@@ -156,6 +158,8 @@ class SecretBackend(Protocol):
 
     def get(self, key: str) -> str | None: ...
 
+    def get_many(self, keys: list[str]) -> dict[str, str | None]: ...
+
     def set_many(self, items: Mapping[str, str]) -> None: ...
 
     def delete_many(self, keys: list[str]) -> None: ...
@@ -206,9 +210,21 @@ class KeyringBackend:
     def get(self, key: str) -> str | None:
         return self._call("read a secret", self._kr.get_password, SERVICE, key)
 
+    def _parallel(self, fn: Any, items: list[Any]) -> list[Any]:
+        """Each Secret Service call is a D-Bus round trip (~20 ms): overlap them."""
+        if len(items) <= 1:
+            return [fn(i) for i in items]
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(KEYRING_THREADS, len(items))) as pool:
+            return list(pool.map(fn, items))
+
+    def get_many(self, keys: list[str]) -> dict[str, str | None]:
+        return dict(zip(keys, self._parallel(self.get, keys)))
+
     def set_many(self, items: Mapping[str, str]) -> None:
-        for k, v in items.items():
-            self._call("store a secret", self._kr.set_password, SERVICE, k, v)
+        self._parallel(lambda kv: self._call("store a secret", self._kr.set_password, SERVICE, kv[0], kv[1]),
+                       list(items.items()))
 
     def delete_many(self, keys: list[str]) -> None:
         from keyring.errors import PasswordDeleteError
@@ -246,6 +262,10 @@ class FileBackend:
 
     def get(self, key: str) -> str | None:
         return self._read().get(key)
+
+    def get_many(self, keys: list[str]) -> dict[str, str | None]:
+        data = self._read()
+        return {k: data.get(k) for k in keys}
 
     def set_many(self, items: Mapping[str, str]) -> None:
         data = self._read()
@@ -521,8 +541,10 @@ class Store:
             return {}
         backend = self.backend(p.secret_store or "keyring")
         out: dict[Kind, str] = {}
+        pid = p.id
+        got = backend.get_many([self._key(pid, gen.gen, f) for f in gen.fingerprints])
         for f, fp in gen.fingerprints.items():
-            v = backend.get(self._key(p.id, gen.gen, f))
+            v = got.get(self._key(pid, gen.gen, f))
             if v is None:
                 raise StoreError(f"the secret store has lost {f} of profile {p.name!r} "
                                  f"(generation {gen.gen}); re-import or rotate it")
