@@ -290,13 +290,14 @@ class SupportScreen(XScreen):
         if not rows:
             return Text("No credentials were found.", style="bold red")
         table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False, header_style="bold")
-        table.add_column("field", no_wrap=True)
+        # at 80 columns the long cells wrap (field, kind, source); the facts to compare never do
+        table.add_column("field", ratio=3, overflow="fold")
         table.add_column("", no_wrap=True)
-        table.add_column("kind seen", no_wrap=True)
+        table.add_column("kind seen", ratio=3, overflow="fold")
         table.add_column("len", justify="right", no_wrap=True)
-        table.add_column("fingerprint", no_wrap=True)
-        table.add_column("prefix", no_wrap=True)
-        table.add_column("source", overflow="fold")
+        table.add_column("fingerprint", no_wrap=True, min_width=11)
+        table.add_column("prefix", no_wrap=True, min_width=7)
+        table.add_column("source", ratio=2, overflow="fold")
         for c in rows:
             mark, style = _MARK.get(c.get("shape") or "", ("?", "dim"))
             if c.get("prefix"):
