@@ -177,3 +177,21 @@ def test_no_keyring_import_explains_and_writes_nothing(tmp_path, monkeypatch, ca
     # choosing the keyring explicitly again needs a keyring: refused, nothing written
     assert main(["profile", "import", "--name", "third", "--env-file", str(g), "--secret-store", "keyring"]) == 2
     assert not Store().exists("third")
+
+
+def test_secret_store_option_at_every_level(tmp_path, monkeypatch):
+    import keyring
+    from keyring.backends import fail
+
+    monkeypatch.setenv("XKEYS_CONFIG_DIR", str(tmp_path / "cfg"))
+    monkeypatch.delenv("XKEYS_SECRET_STORE", raising=False)
+    monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
+    f = tmp_path / "a.env"
+    f.write_text(f"X_BEARER_TOKEN={V[Kind.BEARER_TOKEN]}\n")
+    for i, argv in enumerate((["--secret-store", "file", "profile", "import"],
+                              ["profile", "--secret-store", "file", "import"],
+                              ["profile", "import", "--secret-store", "file"])):
+        assert main([*argv, "--name", f"p{i}", "--env-file", str(f)]) == 0, argv
+        assert Store(secret_store="file").load(f"p{i}").secret_store == "file"
+    out = tmp_path / "o.env"
+    assert main(["--secret-store", "file", "export", "--profile", "p0", "--format", "dotenv", "-o", str(out)]) == 0

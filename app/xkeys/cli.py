@@ -47,7 +47,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 #: top-level options that take a value (`xkeys --profile acme export ...`): skip the value
-_VALUE_OPTIONS = frozenset({"--profile", "--scenario"})
+_VALUE_OPTIONS = frozenset({"--profile", "--scenario", "--secret-store"})
 
 
 def _selected(argv: Sequence[str]) -> str | None:
@@ -91,6 +91,9 @@ def _add_tui_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scenario", default=None,
                         help="sandbox scenario for --demo (healthy, read-only, ...)")
     parser.add_argument("--profile", default=None, help="profile (brand) to use")
+    parser.add_argument("--secret-store", choices=("keyring", "file"), default=None,
+                        help="where profile secrets live: the OS keyring (default) or, by explicit choice, a "
+                        "plain secrets.json readable only by you (also XKEYS_SECRET_STORE=file)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,13 +9,14 @@ import sys
 from xkeys.core.store import SECRET_STORES, Store
 
 
-def add_store_options(parser: argparse.ArgumentParser, *, profile: bool = True, nested: bool = False) -> None:
-    """`--profile` and `--secret-store`; `nested`: on a sub-subcommand (given there or above)."""
+def add_store_options(parser: argparse.ArgumentParser, *, profile: bool = True) -> None:
+    """`--profile` and `--secret-store`, accepted here as well as before the command."""
     if profile:
         # SUPPRESS: `xkeys --profile P cmd` (top level) and `xkeys cmd --profile P` both work
         parser.add_argument("--profile", default=argparse.SUPPRESS, metavar="P",
                             help="profile (brand) to use; default: the active profile")
-    parser.add_argument("--secret-store", choices=SECRET_STORES, default=argparse.SUPPRESS if nested else None,
+    # SUPPRESS: the top-level `xkeys --secret-store file CMD` sets the default (None)
+    parser.add_argument("--secret-store", choices=SECRET_STORES, default=argparse.SUPPRESS,
                         help="where secrets live: the OS keyring (default) or, by explicit choice, "
                         "a plain secrets.json file readable only by you (also XKEYS_SECRET_STORE=file)")
 

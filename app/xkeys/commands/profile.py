@@ -60,7 +60,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                    help="brand override: inherit every value this profile lacks from profile B")
     p.add_argument("--use", action="store_true", help="also make it the active profile")
     for sp in sub.choices.values():
-        add_store_options(sp, profile=False, nested=True)
+        add_store_options(sp, profile=False)
 
 
 def _default_path(kind: str) -> str:
