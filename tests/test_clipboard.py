@@ -131,6 +131,18 @@ def pyperclip_paste() -> str:
     return str(paste())
 
 
+def pyperclip_copy(text: str) -> None:
+    """Copy with pyperclip, then wait until the X selection shows it (xclip serves it from a
+    forked process that may take a moment to own the selection)."""
+    import pyperclip
+
+    copy_fn, _ = pyperclip.determine_clipboard()
+    copy_fn(text)
+    deadline = time.monotonic() + 5
+    while pyperclip_paste() != text and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 def test_real_copy_roundtrip_with_pyperclip(xenv: dict[str, str]) -> None:
     out = io.StringIO()
     clip = Clipboard(stream=out, environ=xenv, handoff_at_exit=False)
@@ -141,10 +153,7 @@ def test_real_copy_roundtrip_with_pyperclip(xenv: dict[str, str]) -> None:
     assert pyperclip_paste() == "a report ✓ with unicode"
     assert payloads(out) == ["a report ✓ with unicode"]
     # pyperclip's own copy is seen by our paste too
-    import pyperclip
-
-    copy_fn, _ = pyperclip.determine_clipboard()
-    copy_fn("from pyperclip")
+    pyperclip_copy("from pyperclip")
     assert clip.system.paste() == "from pyperclip"
 
 
@@ -162,10 +171,7 @@ def test_real_secret_auto_clear(xenv: dict[str, str]) -> None:
 def test_real_clear_leaves_a_newer_copy_alone(xenv: dict[str, str]) -> None:
     clip = Clipboard(use_osc52=False, environ=xenv, handoff_at_exit=False)
     clip.copy_secret(SECRET, delay=0.3)
-    import pyperclip
-
-    copy_fn, _ = pyperclip.determine_clipboard()
-    copy_fn("something the user copied later")
+    pyperclip_copy("something the user copied later")
     deadline = time.monotonic() + 10
     while clip.pending and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -198,5 +204,5 @@ def test_module_level_helpers(xenv: dict[str, str], monkeypatch: pytest.MonkeyPa
     assert pyperclip_paste() == "plain"
     res = cb.copy_secret(SECRET, clipboard=clip, delay=0.1)
     assert res.clears_in == 0.1
-    clip.clear_now()
+    clip.clear_now()  # whether the timer got there first or not, the clear is done on return
     assert pyperclip_paste() == ""

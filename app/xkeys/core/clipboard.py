@@ -158,12 +158,25 @@ class SystemClipboard:
             raise ClipboardError("no system clipboard is available")
         if self.name in self._COMMANDS:
             self._run(self._COMMANDS[self.name][0], text)
+            self._settle(text)
             return
         assert self._copy is not None
         try:
             self._copy(text)
         except Exception as exc:
             raise ClipboardError(f"the system clipboard ({self.name}) refused the copy ({type(exc).__name__})") from None
+
+    def _settle(self, text: str, wait: float = 2.0) -> None:
+        """xclip/xsel/wl-copy hand the selection to a forked server and return at once; wait
+        until the clipboard really holds `text`, so a paste right after a copy gets it."""
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            try:
+                if self.paste() == text:
+                    return
+            except ClipboardError:
+                return
+            time.sleep(0.02)
 
     def paste(self) -> str:
         if self.name is None:
@@ -208,6 +221,8 @@ class _Pending:
     tty: str | None = None
     timer: threading.Timer | None = None
     done: bool = False
+    #: set once its clear has run (by the timer or by clear_now)
+    finished: threading.Event = field(default_factory=threading.Event)
 
 
 class Clipboard:
@@ -352,6 +367,7 @@ class Clipboard:
             with self._lock:
                 if pending in self._pending:
                     self._pending.remove(pending)
+            pending.finished.set()
 
     def clear_now(self) -> int:
         """Run every pending clear immediately (e.g. when the app quits); how many cleared."""
@@ -361,7 +377,10 @@ class Clipboard:
         for p in pending:
             if p.timer is not None:
                 p.timer.cancel()
-            cleared += self._clear(p)
+            if self._clear(p):
+                cleared += 1
+            else:  # its timer got there first: wait until that clear is done
+                p.finished.wait(HELPER_TIMEOUT * 3)
         return cleared
 
     def cancel(self) -> None:
