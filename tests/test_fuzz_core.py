@@ -20,6 +20,7 @@ Two sizes: a quick run (a few hundred examples per target) in the normal suite, 
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 from collections.abc import Callable
@@ -138,10 +139,20 @@ _NOISE_LINES = (
 )
 
 
-def make_noise(rng: random.Random, wild: str) -> str:
+def wild_text(rng: random.Random) -> str:
+    """Any unicode (no lone surrogates): controls, combining marks, RTL, emoji, CJK..."""
+    out = []
+    for _ in range(rng.randrange(25)):
+        cp = rng.choice((rng.randrange(0x20), rng.randrange(0x80, 0x800), rng.randrange(0x800, 0xD800),
+                         rng.randrange(0xE000, 0x110000), rng.randrange(0x20, 0x7F)))
+        out.append(chr(cp))
+    return "".join(out)
+
+
+def make_noise(rng: random.Random, wild: str | None) -> str:
     pick = rng.randrange(4)
-    if pick == 0:
-        return wild                                      # hypothesis' text: any unicode
+    if pick == 0:                                        # any unicode
+        return wild if wild is not None else wild_text(rng)
     if pick == 1:
         return "".join(rng.choice(_TOKENISH) for _ in range(rng.randrange(40)))
     return rng.choice(_NOISE_LINES)
@@ -181,7 +192,7 @@ LAYOUTS: dict[str, Callable[[str, str], str]] = {
 }
 
 
-def make_piece(rng: random.Random, wild: str) -> tuple[str, list[Cred]]:
+def make_piece(rng: random.Random, wild: str | None) -> tuple[str, list[Cred]]:
     if rng.randrange(4) == 0:
         return make_noise(rng, wild), []
     c = make_cred(rng)
@@ -198,7 +209,7 @@ _VALUE_LAYOUTS = ("bare", "bare", "quoted", "smart-quoted", "padded", "zero-widt
 JOINERS = ("\n", "\n", "\r\n", " ", "\n\n", "\t")
 
 
-def make_document(seed: int, wild: str, max_pieces: int = 6) -> tuple[str, list[Cred]]:
+def make_document(seed: int, wild: str | None = None, max_pieces: int = 6) -> tuple[str, list[Cred]]:
     """A pasted document: pieces (credentials in layouts, noise) joined by newlines or not."""
     rng = random.Random(seed)
     parts = [make_piece(rng, wild) for _ in range(1 + rng.randrange(max_pieces))]
@@ -209,7 +220,7 @@ def make_document(seed: int, wild: str, max_pieces: int = 6) -> tuple[str, list[
     return text, found
 
 
-def make_value(seed: int, wild: str) -> tuple[str, list[Cred]]:
+def make_value(seed: int, wild: str | None = None) -> tuple[str, list[Cred]]:
     """What people paste into one field: mostly one value with paste accidents."""
     rng = random.Random(seed)
     if rng.randrange(5) == 0:
@@ -240,14 +251,19 @@ def make_structured(seed: int) -> tuple[str, str, list[Cred]]:
     return fmt, yaml.safe_dump(doc, default_flow_style=False), items
 
 
-#: hypothesis draws a seed and one piece of wild unicode; the rest is built from the seed (cheap
-#: to generate, so the slow run's 100k examples per target fit the CI budget)
+#: hypothesis draws a seed (and, in the quick run, one piece of its own unicode text); the rest
+#: is built from the seed - cheap to generate, so the slow run's 100k examples per target fit
+#: the CI budget
 _SEED = st.integers(min_value=0, max_value=2**64 - 1)
 _WILD = st.text(max_size=24)
 values = st.builds(make_value, _SEED, _WILD)
 documents = st.builds(make_document, _SEED, _WILD)
 short_documents = st.builds(make_document, _SEED, _WILD, st.just(2))
 structured = st.builds(make_structured, _SEED)
+slow_values = st.builds(make_value, _SEED)
+slow_documents = st.builds(make_document, _SEED)
+#: what people paste into explain: an error message or two, with a header or a key in it
+slow_error_texts = st.builds(make_document, _SEED, st.none(), st.just(3))
 fields = st.one_of(st.none(), st.sampled_from(list(FIELDS)))
 filenames = st.sampled_from([None, None, ".env", "config.json", "secrets.yml", "twarc.ini", ".twurlrc", "notes.txt"])
 
@@ -331,8 +347,10 @@ def check_from_response(status: int, headers: dict[str, str], body: str, embedde
 
 QUICK = settings(max_examples=300, deadline=None, database=None,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-#: >= 100k examples per target; sized so all slow targets together take well under 10 min of CPU
-SLOW = settings(max_examples=100_000, deadline=None, database=None, print_blob=True,
+#: >= 100k examples per target (all slow targets together: about 8 min of CPU, one core).
+#: XKEYS_FUZZ_EXAMPLES overrides the count, e.g. for a longer local soak or a timing sample.
+SLOW_EXAMPLES = int(os.environ.get("XKEYS_FUZZ_EXAMPLES", "100000"))
+SLOW = settings(max_examples=SLOW_EXAMPLES, deadline=None, database=None, print_blob=True,
                 suppress_health_check=list(HealthCheck))
 
 
@@ -374,21 +392,21 @@ def test_fuzz_scan_finds_named_credentials(case: tuple[str, str, list[Cred]]) ->
 
 @pytest.mark.slow
 @SLOW
-@given(values, fields)
+@given(slow_values, fields)
 def test_fuzz_classify_slow(case: tuple[str, list[Cred]], field: Kind | None) -> None:
     check_classify(*case, field)
 
 
 @pytest.mark.slow
 @SLOW
-@given(documents, filenames)
+@given(slow_documents, filenames)
 def test_fuzz_scan_slow(case: tuple[str, list[Cred]], filename: str | None) -> None:
     check_scan(*case, filename)
 
 
 @pytest.mark.slow
 @SLOW
-@given(documents)
+@given(slow_error_texts)
 def test_fuzz_explain_slow(case: tuple[str, list[Cred]]) -> None:
     check_explain(*case, twice=False)
 
