@@ -121,7 +121,8 @@ def main() -> int:
         t0 = time.perf_counter()
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL)
-            out = proc.stdout + (f"\n[stderr]\n{proc.stderr}" if proc.returncode else "")
+            err = proc.stderr.strip()
+            out = proc.stdout + (f"\n[stderr]\n{err}\n" if proc.returncode and err else "")
         except subprocess.TimeoutExpired:
             out, proc = "timed out after 900 s", None
         took = time.perf_counter() - t0
