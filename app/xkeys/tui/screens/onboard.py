@@ -39,6 +39,8 @@ PERMS: tuple[Permission, ...] = (Permission.READ, Permission.READ_WRITE, Permiss
 class OnboardState:
     plan: Plan
     values: dict[Kind, str] = field(default_factory=dict)
+    #: step id -> (ticked, total) of its checklist when the user moved on
+    ticked: dict[str, tuple[int, int]] = field(default_factory=dict)
     report: Any | None = None
     saved_as: str | None = None
 
@@ -185,10 +187,7 @@ class PortalStepScreen(WizardScreen):
         self.app.pop_screen()
 
     def action_next(self) -> None:
-        done, total = self.query_one(PortalStepView).ticked
-        if done < total:
-            self.notify(f"{total - done} item{'s' if total - done != 1 else ''} not ticked yet - "
-                        "check them in the console when you can.", timeout=3)
+        self.state.ticked[self.step.id] = self.query_one(PortalStepView).ticked
         if self.index + 1 < len(self.state.plan.steps):
             self.app.push_screen(PortalStepScreen(self.state, self.index + 1))
         else:
@@ -212,8 +211,7 @@ class KeyEntryScreen(WizardScreen):
         yield from self.compose_chrome()
         with VerticalScroll(classes="body"):
             yield Static("Paste each value", classes="screen-title")
-            yield Static(Text("Values stay masked; each keystroke is checked. Show reveals one value.",
-                              style="dim"), classes="hint")
+            yield Static(self._hint(), classes="hint")
             with Collapsible(title="Paste everything at once (.env, config, keys page)", collapsed=True,
                              id="paste-all"):
                 yield TextArea(id="paste-box", soft_wrap=True, show_line_numbers=False)
@@ -226,6 +224,14 @@ class KeyEntryScreen(WizardScreen):
                 yield f
         yield from self.nav("Verify")
         yield from self.compose_footer()
+
+    def _hint(self) -> Text:
+        t = Text("Values stay masked; each keystroke is checked. Show reveals one value.", style="dim")
+        done = sum(d for d, _ in self.state.ticked.values())
+        total = sum(n for _, n in self.state.ticked.values())
+        if total and done < total:
+            t.append(f"\nPortal checklist: {done} of {total} ticked - Back (Esc) to review.", style="yellow")
+        return t
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -341,13 +347,14 @@ class VerifyScreen(WizardScreen):
             yield Static(Text.assemble(("Verify", "bold"),
                                        (f"  live checks for {self.state.plan.permission_label}", "dim")),
                          classes="screen-title")
-            yield CheckList(id="checks")
+            yield CheckList(id="checks", terse=self.xapp.deterministic)
             yield Vertical(id="cards")
         yield from self.nav("Finish")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.query_one("#next", Button).focus()
         self.action_check()
 
     def action_check(self) -> None:
@@ -407,6 +414,10 @@ class FinishScreen(WizardScreen):
             yield Static(self._next_steps(), id="next-steps")
         yield from self.nav("Home")
         yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#save", Button).focus()
 
     def _default_name(self) -> str:
         return self.state.plan.preset.id if self.state.plan.preset.id != "custom" else "default"

@@ -70,7 +70,7 @@ class TroubleshootScreen(XScreen):
             with Horizontal(id="source-row"):
                 yield Select([(t, v) for t, v in NEEDS], value=self.need, allow_blank=False, id="need", compact=True)
                 yield Button("Run checks", id="run", variant="primary", compact=True)
-            yield CheckList(id="checks")
+            yield CheckList(id="checks", terse=self.xapp.deterministic)
             yield Vertical(id="cards")
             yield Label("Got an error message? Paste it here:", classes="question")
             yield TextArea(id="error-box", soft_wrap=True, show_line_numbers=False)
