@@ -105,7 +105,7 @@ async def test_command_palette_opens_a_flow_and_toggles_theme() -> None:
 
 
 async def test_palette_provider_lists_every_flow_and_screen_actions() -> None:
-    from xkeys.tui.app import XKeysCommands
+    from xkeys.tui.commands import XKeysCommands
 
     app = make_test_app("troubleshoot")
     async with app.run_test(size=SIZE) as pilot:

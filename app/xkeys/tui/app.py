@@ -6,12 +6,10 @@ import asyncio
 import importlib
 from collections.abc import Callable
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 from textual.reactive import reactive
 
@@ -29,45 +27,18 @@ FLOW_TEXT: dict[str, tuple[str, str]] = {
 }
 
 
-class XKeysCommands(Provider):
-    """Command palette entries for every flow and action."""
+def _commands_provider() -> type[Any]:
+    """The palette's provider, imported on first use (textual.command is not needed to paint)."""
+    from xkeys.tui.commands import XKeysCommands
 
-    def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
-        app: XKeysApp = self.app  # type: ignore[assignment]
-        cmds: list[tuple[str, Callable[[], Any], str]] = [
-            ("Home", partial(app.open_flow, "home"), "Back to the four flows"),
-        ]
-        for flow, (title, help_text) in FLOW_TEXT.items():
-            cmds.append((f"{title}", partial(app.open_flow, flow), help_text))
-        cmds += [
-            ("Toggle light/dark theme", app.action_toggle_theme, "Switch between the light and dark theme"),
-            ("Toggle screen-share safe mode", app.action_toggle_safe, "Mask every value on screen (F3)"),
-        ]
-        screen = self.screen
-        for title, help_text, action in getattr(screen, "PALETTE", ()):
-            fn = getattr(screen, f"action_{action}", None)
-            if fn is not None:
-                cmds.append((title, fn, help_text))
-        cmds.append(("Quit xkeys", app.action_quit, "Leave the app"))
-        return cmds
-
-    async def discover(self) -> Hits:
-        for name, fn, help_text in self._commands():
-            yield DiscoveryHit(name, fn, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, fn, help_text in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), fn, help=help_text)
+    return XKeysCommands
 
 
 class XKeysApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "xkeys"
     SUB_TITLE = "X API keys that work"
-    COMMANDS = App.COMMANDS | {XKeysCommands}
+    COMMANDS = App.COMMANDS | {_commands_provider}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f2", "toggle_theme", "Theme"),
@@ -106,14 +77,15 @@ class XKeysApp(App[int]):
     def on_mount(self) -> None:
         self.demo_ready = asyncio.Event()
         self.safe_mode = self._initial_safe
+        from xkeys.tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
         if self.demo:
             if self.sandbox_info is not None:
                 self._demo_started(self.sandbox_info)
             else:
-                self.start_sandbox()
-        from xkeys.tui.screens.home import HomeScreen
-
-        self.push_screen(HomeScreen())
+                # after the first paint: starting uvicorn (imports, a thread) competes with it
+                self.call_after_refresh(self.start_sandbox)
         if self.initial_flow != "home":
             self.open_flow(self.initial_flow, initial=True)
 
