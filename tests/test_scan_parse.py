@@ -407,3 +407,20 @@ def test_block_comments_and_lines_that_only_look_like_comments() -> None:
     assert [(f.kind, f.line, f.commented) for f in r.findings] == [
         (Kind.CONSUMER_KEY, 2, True), (Kind.CONSUMER_SECRET, 5, True),
         (Kind.CONSUMER_KEY, 8, False), (Kind.CONSUMER_SECRET, 9, False), (Kind.CONSUMER_KEY, 10, False)]
+
+
+def test_a_real_value_may_contain_xxxx() -> None:
+    v = "e56IfHP69xxxxgJd38RVFr2c2bhXoRWgCvyR7i9upthH3"  # 45 chars: an Access Token Secret
+    assert not is_placeholder(v, "X_ACCESS_TOKEN_SECRET")
+    assert [f.kind for f in scan(f"X_ACCESS_TOKEN_SECRET={v}").findings] == [Kind.ACCESS_TOKEN_SECRET]
+    assert is_placeholder("7Qm2XXXXXXXXXXXXXXXXXXXXbT") and is_placeholder("7Qm2XXXX...bT")
+
+
+def test_names_that_carry_a_value_are_redacted() -> None:
+    for text, value in [(f"Error: [twitter]\nx_bearer_token = {BT} Error: 401 Unauthorized", BT),
+                        (f"{CK}X_BEARER_TOKEN={BT}", CK), (f"{V['XAI1']} =", V["XAI1"]),
+                        (f"{CS}:\n  nested: 1\n", CS), (f"[{ATS}]\napi_key = {CK}\n", ATS)]:
+        r = scan(text)
+        from xkeys.commands.scan import render
+        shown = str(r.to_dict()) + render(r)
+        assert not any(value[i:i + 12] in shown for i in range(len(value) - 11) if value[i:i + 12] != "A" * 12), text

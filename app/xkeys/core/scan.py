@@ -183,7 +183,8 @@ def _name_info(parts: tuple[str, ...]) -> tuple[Kind | None, str]:
 # ***, the variable's own name, ${{ secrets.X }}, <%= ENV[...] %>, masked values of real length)
 
 _FILLER_ONLY = re.compile(r"^[xX*•·.#_\-\s…?0]*$")
-_MASKED = re.compile(r"(?i)x{4,}|\*{3,}|•{2,}|·{2,}|\.{3,}|…")
+#: masked forms; a random value can hold `xxxx` by chance (about 1 in 10^4), never `xxxxxx`
+_MASKED = re.compile(r"(?i)x{6,}|\*{3,}|•{2,}|·{2,}|\.{3,}|…")
 _TEMPLATE = re.compile(
     r"\$\{\{.*?\}\}|\$\{[^}]*\}|^\$[A-Za-z_]\w*$|<%.*?%>|\{\{.*?\}\}|%\([^)]*\)[sd]|^%[A-Za-z_]\w*%$"
     r"|^<[^<>]*>$|^\[[^\[\]]*\]$|^\{[^{}]*\}$|^@[A-Za-z_]\w*@$|^\$\(.*\)$"
@@ -955,6 +956,7 @@ def scan(text: str, filename: str | None = None) -> ScanResult:
     from xkeys.core.shapes import classify  # A's module; imported here so extraction stands alone
 
     fmt, cands, default = extract(text, filename)
+    default = _safe_name(default)
     result = ScanResult(fmt, default_profile=default)
     placeholders: list[str] = []
     ignored: list[str] = []
@@ -962,6 +964,8 @@ def scan(text: str, filename: str | None = None) -> ScanResult:
     for c in cands:
         if c.structural:
             continue
+        # every name shown (field, profile, lists, messages) is a name, never a pasted value
+        c = replace(c, name=_safe_name(c.name), profile=_safe_name(c.profile))
         if c.hint is not None:
             hint, verdict = c.hint, "x"
         elif c.name is not None:
@@ -1016,11 +1020,45 @@ def scan(text: str, filename: str | None = None) -> ScanResult:
     for f in result.findings:
         f.field = red.scrub(f.field) if f.field is not None else None
         f.profile = red.scrub(f.profile) if f.profile is not None else None
+        f.message = red.scrub(f.message)
     result.placeholders = _dedupe([red.scrub(n) for n in placeholders])
     result.ignored = _dedupe([red.scrub(n) for n in ignored if n])
     if result.default_profile is not None:
         result.default_profile = red.scrub(result.default_profile)
     return result
+
+
+_CRED_RUN = re.compile(r"[A-Za-z0-9%_\-+/=]{12,}")
+_PIECE_SPLIT = re.compile(r"[%_\-+/=]+")
+_WORD_CHUNK = re.compile(r"[a-z]+[0-9]{0,3}|[0-9]{1,4}")
+
+
+def _name_like(run: str) -> bool:
+    """A 12+ character run of a name is made of words (`TWITTER_CONSUMER_KEY`, `ConsumerAPIKey`,
+    `oauth2_tokens`); a pasted value is not (`u8jzPde0IgxLd6G...`): digits inside letters, short
+    case-flipping chunks."""
+    for piece in _PIECE_SPLIT.split(run):
+        if not piece:
+            continue
+        chunks = _words(piece)  # camelCase split, lower-cased
+        if not all(_WORD_CHUNK.fullmatch(ch) and len(ch) <= 20 for ch in chunks):
+            return False
+        if not (piece.isupper() or piece.islower()) and len(piece) >= 8 and (
+                len(piece) / len(chunks) < 3.5 or len(re.findall(r"[0-9]+", piece)) > 1
+                or (len(piece) >= 16 and sum(len(ch) <= 2 for ch in chunks) > 1)):
+            return False
+    return True
+
+
+@functools.lru_cache(maxsize=4096)
+def _safe_name_run(name: str) -> str:
+    return _CRED_RUN.sub(lambda m: m.group(0) if _name_like(m.group(0)) else "[redacted]", name)
+
+
+def _safe_name(name: str | None) -> str | None:
+    """A name as shown: any part of it that looks like a credential (a YAML key that is a whole
+    pasted line, a key glued to the next name) is replaced by `[redacted]`."""
+    return None if name is None else _safe_name_run(name)
 
 
 _SECRETISH_WORDS = frozenset({"password", "passwd", "pwd", "pass", "token", "tokens", "key", "keys", "apikey",
