@@ -295,7 +295,7 @@ def check_classify(text: str, embedded: list[Cred], field: Kind | None) -> None:
 #: a whole pasted line, a key glued to the next line's name - is echoed. Pinned by the strict
 #: xfail tests `test_scan_name_*` below; until fixed, the random runs leave those names out of
 #: the echo check (everything else is checked). When the xfails pass, set this to True.
-SCAN_NAMES_SCRUBBED = False
+SCAN_NAMES_SCRUBBED = True
 
 
 def _scan_names(r: Any) -> list[str]:
@@ -449,7 +449,6 @@ _CK = S.consumer_key(rng=random.Random(6))
 _XAI = S.xai_key(rng=random.Random(7))
 
 
-@pytest.mark.xfail(strict=True, reason="scan echoes names verbatim (reported to engineer B)")
 @pytest.mark.parametrize("text,cred", [
     pytest.param(f"Error: [twitter]\nx_bearer_token = {_B} Error: 401 Unauthorized", _B, id="yaml-key-is-a-line"),
     pytest.param(f"{_CK}X_BEARER_TOKEN={_B}", _CK, id="key-glued-to-name"),
