@@ -179,14 +179,14 @@ def test_other_services_values_are_not_found_as_free_text() -> None:
 # -- layouts -----------------------------------------------------------------------------------
 
 def test_json_line_numbers_and_nesting() -> None:
-    text = '{\n  "twitter": {\n    "consumer_key": "%s",\n    "consumer_secret": "%s"\n  }\n}\n' % (CK, CS)
+    text = f'{{\n  "twitter": {{\n    "consumer_key": "{CK}",\n    "consumer_secret": "{CS}"\n  }}\n}}\n'
     r = scan(text)
     assert r.format == "json"
     assert [(f.field, f.line) for f in r.findings] == [("twitter.consumer_key", 3), ("twitter.consumer_secret", 4)]
 
 
 def test_json_same_value_twice_gets_both_lines() -> None:
-    text = '{\n "a_consumer_key": "%s",\n "b_consumer_key": "%s"\n}' % (CK, CK)
+    text = f'{{\n "a_consumer_key": "{CK}",\n "b_consumer_key": "{CK}"\n}}'
     r = scan(text)
     assert [f.line for f in r.findings] == [2, 3]
 
@@ -314,7 +314,7 @@ def test_values_skip_non_fields() -> None:
 
 
 def test_json_list_of_bare_values() -> None:
-    r = scan('[\n  "%s",\n  "%s"\n]\n' % (AT, ATS))
+    r = scan(f'[\n  "{AT}",\n  "{ATS}"\n]\n')
     assert [(f.kind, f.field, f.line) for f in r.findings] == [
         (Kind.ACCESS_TOKEN, None, 2), (Kind.ACCESS_TOKEN_SECRET, None, 3)]
 

@@ -26,8 +26,9 @@ import functools
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from typing import Any, Union
+from dataclasses import dataclass, replace
+from dataclasses import field as dc_field
+from typing import Any
 
 import yaml
 
@@ -48,7 +49,7 @@ class Candidate:
     """One value found in the text, before classification."""
 
     name: str | None           # the name or label it was found under (None: free text)
-    raw: str = field(repr=False)
+    raw: str = dc_field(repr=False)
     line: int                  # 1-based
     profile: str | None = None
     commented: bool = False
@@ -236,12 +237,12 @@ def is_placeholder(value: str, name: str | None = None) -> bool:
 
 @dataclass(frozen=True)
 class _Leaf:
-    value: str = field(repr=False)
+    value: str = dc_field(repr=False)
     line: int
     block: bool = False  # a YAML `|` / `>` block: its text starts on the next line
 
 
-_Tree = Union[dict, list, _Leaf, None]
+_Tree = dict[str, Any] | list[Any] | _Leaf | None
 
 
 def _yaml_tree(node: yaml.Node | None) -> _Tree:
@@ -372,7 +373,7 @@ def _is_twurlrc(tree: _Tree) -> bool:
             for v in tree["profiles"].values()))
 
 
-def _walk_twurlrc(tree: dict) -> tuple[list[Candidate], str | None]:
+def _walk_twurlrc(tree: dict[str, Any]) -> tuple[list[Candidate], str | None]:
     out: list[Candidate] = []
     ck_profile: dict[str, str] = {}
     profiles = tree.get("profiles") or {}
@@ -430,7 +431,7 @@ def _is_xurl(tree: _Tree) -> bool:
         k in ("oauth2_tokens", "oauth1_tokens", "bearer_token", "file_path") for k in tree)
 
 
-def _walk_xurl_app(app: dict, prof: str | None) -> Iterator[Candidate]:
+def _walk_xurl_app(app: dict[str, Any], prof: str | None) -> Iterator[Candidate]:
     for key, sub in app.items():
         if key in _XURL_APP_KEYS and isinstance(sub, _Leaf):
             yield Candidate(key, sub.value, sub.line, prof, parts=(key,), hint=_XURL_APP_KEYS[key])
@@ -454,7 +455,7 @@ def _walk_xurl_app(app: dict, prof: str | None) -> Iterator[Candidate]:
             yield Candidate(key, sub.value, sub.line, prof, parts=(key,), structural=key in _XURL_STRUCTURAL)
 
 
-def _walk_xurl(tree: dict) -> tuple[list[Candidate], str | None]:
+def _walk_xurl(tree: dict[str, Any]) -> tuple[list[Candidate], str | None]:
     apps = tree.get("apps")
     if not isinstance(apps, dict):
         return list(_walk_xurl_app(tree, None)), None
@@ -513,9 +514,9 @@ def _unquote(v: str) -> tuple[str, bool]:
 
 @dataclass
 class _LineScan:
-    cands: list[Candidate] = field(default_factory=list)
-    styles: dict[str, int] = field(default_factory=dict)
-    sections: list[str] = field(default_factory=list)
+    cands: list[Candidate] = dc_field(default_factory=list)
+    styles: dict[str, int] = dc_field(default_factory=dict)
+    sections: list[str] = dc_field(default_factory=list)
 
     def add(self, cand: Candidate, style: str) -> None:
         self.cands.append(cand)
@@ -854,7 +855,7 @@ class Finding:
     commented: bool = False
     #: the kind the name suggested (None: no name, or a name that says nothing)
     named_kind: Kind | None = None
-    _value: str = field(default="", repr=False, compare=False)
+    _value: str = dc_field(default="", repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -874,9 +875,9 @@ class Finding:
 @dataclass
 class ScanResult:
     format: str
-    findings: list[Finding] = field(default_factory=list)
-    placeholders: list[str] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
+    findings: list[Finding] = dc_field(default_factory=list)
+    placeholders: list[str] = dc_field(default_factory=list)
+    ignored: list[str] = dc_field(default_factory=list)
     default_profile: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -908,8 +909,8 @@ class ScanResult:
             if f.profile is not None and f.profile not in seen:
                 seen.append(f.profile)
         if self.default_profile in seen:
-            seen.remove(self.default_profile)  # type: ignore[arg-type]
-            seen.insert(0, self.default_profile)  # type: ignore[arg-type]
+            seen.remove(self.default_profile)
+            seen.insert(0, self.default_profile)
         return seen
 
     def values(self, profile: str | None = None) -> dict[Kind, str]:
@@ -966,6 +967,7 @@ def scan(text: str, filename: str | None = None) -> ScanResult:
             continue
         # every name shown (field, profile, lists, messages) is a name, never a pasted value
         c = replace(c, name=_safe_name(c.name), profile=_safe_name(c.profile))
+        hint: Kind | None
         if c.hint is not None:
             hint, verdict = c.hint, "x"
         elif c.name is not None:
@@ -975,21 +977,15 @@ def scan(text: str, filename: str | None = None) -> ScanResult:
         if verdict == "other":
             ignored.append(c.name or "")
             continue
-        def stand_in() -> None:  # a named value that holds no credential
-            if verdict == "x":
-                placeholders.append(c.name or "")
-            elif _secretish_name(c.parts or (c.name or "",), verdict):
-                ignored.append(c.name or "")
-
         if c.name is not None and is_placeholder(c.raw, c.name):
-            stand_in()
+            _stand_in(c, verdict, placeholders, ignored)
             continue
         if not c.raw.strip():
             continue
         cls = classify(c.raw, field=hint)
         value = cls.value
         if cls.kind is Kind.UNKNOWN and cls.details.get("placeholder") and c.name is not None:
-            stand_in()  # shapes knows a placeholder form this module does not
+            _stand_in(c, verdict, placeholders, ignored)  # shapes knows a placeholder form this does not
             continue
         looks_like = str(cls.details.get("looks_like") or "")
         if cls.kind is Kind.UNKNOWN and looks_like and "web address" not in looks_like:
@@ -1026,6 +1022,15 @@ def scan(text: str, filename: str | None = None) -> ScanResult:
     if result.default_profile is not None:
         result.default_profile = red.scrub(result.default_profile)
     return result
+
+
+def _stand_in(c: Candidate, verdict: str, placeholders: list[str], ignored: list[str]) -> None:
+    """A named value that holds no credential: an X name goes to `placeholders`, another
+    secret's name to `ignored`, a plain setting nowhere."""
+    if verdict == "x":
+        placeholders.append(c.name or "")
+    elif _secretish_name(c.parts or (c.name or "",), verdict):
+        ignored.append(c.name or "")
 
 
 _CRED_RUN = re.compile(r"[A-Za-z0-9%_\-+/=]{12,}")
