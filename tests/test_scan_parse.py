@@ -424,3 +424,9 @@ def test_names_that_carry_a_value_are_redacted() -> None:
         from xkeys.commands.scan import render
         shown = str(r.to_dict()) + render(r)
         assert not any(value[i:i + 12] in shown for i in range(len(value) - 11) if value[i:i + 12] != "A" * 12), text
+
+
+def test_bracket_lines_are_sections_only_in_ini_files() -> None:
+    r = scan(f"Notes from the call\n[1]\nthe key was {CK} and the secret {CS}\n")
+    assert r.format == "text" and r.profiles() == []
+    assert [f.kind for f in r.findings] == [Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET]

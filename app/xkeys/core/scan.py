@@ -634,7 +634,7 @@ def _scan_lines(text: str, only_comments: bool = False) -> _LineScan:
         shell = False
         body = line
         dm = _DOCKER_ENV.match(body)
-        if dm and "=" not in dm.group(1):
+        if dm:
             val = _unquote(dm.group(2))[0]
             out.add(Candidate(dm.group(1), val, lineno, section, commented, (dm.group(1),)), "dotenv")
             continue
@@ -831,6 +831,9 @@ def _extract(text: str, filename: str | None) -> tuple[str, list[Candidate], str
     if hinted in ("twarc", "ini", "dotenv", "yaml") and fmt in ("dotenv", "ini", "yaml", "twarc", "text"):
         fmt = hinted if not (hinted == "ini" and fmt == "twarc") else fmt
     cands = ls.cands
+    if fmt not in ("ini", "twarc"):
+        # `[x]` lines are INI sections (profiles) only in an INI file, not footnotes in free text
+        cands = [replace(c, profile=None) for c in cands]
     if fmt == "twarc":
         cands = [replace(c, hint=parse_field(c.name) if c.name else None) for c in cands]
     default = "main" if fmt == "twarc" and "main" in ls.sections else None
