@@ -419,6 +419,9 @@ class FinishScreen(WizardScreen):
         super().on_mount()
         self.query_one("#save", Button).focus()
 
+    def set_safe_mode(self, safe: bool) -> None:
+        self.query_one("#summary", Static).update(self._summary())
+
     def _default_name(self) -> str:
         return self.state.plan.preset.id if self.state.plan.preset.id != "custom" else "default"
 
