@@ -48,12 +48,13 @@ def _section(text: str, heading: str) -> str:
     """The body of the `## heading` section (up to the next heading of level 1 or 2)."""
     m = re.search(rf"^## {re.escape(heading)}\s*$", text, re.M)
     assert m, f"README has no '## {heading}' section"
-    rest = text[m.end():]
+    rest = text[m.end() :]
     end = re.search(r"^#{1,2} ", rest, re.M)
     return rest[: end.start()] if end else rest
 
 
 # ------------------------------------------------------------------------------ generated blocks
+
 
 def test_generated_blocks_are_up_to_date(gen: ModuleType, text: str) -> None:
     stale = gen.stale_blocks(text)
@@ -105,14 +106,16 @@ def test_generator_check_mode(tmp_path: Path, gen: ModuleType, monkeypatch: pyte
     copy.write_text(README.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr(gen, "README", copy)
     assert gen.main(["--check"]) == 0
-    copy.write_text(copy.read_text(encoding="utf-8").replace("| `rate-limited` |", "| `rate-limitd` |", 1),
-                    encoding="utf-8")
+    copy.write_text(
+        copy.read_text(encoding="utf-8").replace("| `rate-limited` |", "| `rate-limitd` |", 1), encoding="utf-8"
+    )
     assert gen.main(["--check"]) == 1
     assert gen.main([]) == 0
     assert gen.main(["--check"]) == 0
 
 
 # ------------------------------------------------------------------------------ quick start
+
 
 def _fenced_commands(section: str) -> list[str]:
     blocks = re.findall(r"^```[a-z]*\n(.*?)^```", section, re.M | re.S)
@@ -139,6 +142,7 @@ def test_quick_start_test_command_is_what_ci_runs(text: str) -> None:
 
 # ------------------------------------------------------------------------------ CLI reference
 
+
 def _options_of(parser: argparse.ArgumentParser) -> set[str]:
     opts: set[str] = set()
     for action in parser._actions:
@@ -157,7 +161,7 @@ def test_every_command_has_a_reference_section_naming_only_real_options(text: st
     for name in COMMANDS:
         m = re.search(rf"^### .*`xkeys {re.escape(name)}(?![\w-]).*$", ref, re.M)
         assert m, f"no '### ... `xkeys {name}...`' heading in the CLI reference"
-        rest = ref[m.end():]
+        rest = ref[m.end() :]
         nxt = re.search(r"^### ", rest, re.M)
         body = m.group(0) + (rest[: nxt.start()] if nxt else rest)
         parser = build_parser(name)
@@ -174,6 +178,7 @@ def test_environment_variables_named_exist_in_the_code(text: str) -> None:
 
 
 # ------------------------------------------------------------------------------ links, secrets
+
 
 def test_relative_links_point_at_files(text: str) -> None:
     links = re.findall(r"\]\((?!https?://|#|mailto:)([^)\s]+)\)", text)

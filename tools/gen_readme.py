@@ -36,7 +36,9 @@ if str(ROOT / "app") not in sys.path:  # run from a checkout without installing
 #: what each offline cross-field check looks at (written by hand; `cross_ids()` finds the ids in
 #: the code, and `render_checks` refuses to run when one has no sentence here)
 CROSS_MEANING: dict[str, str] = {
-    "cross.client-id-vs-consumer-key": "the API Key field does not hold an OAuth 2.0 Client ID, nor the other way round",
+    "cross.client-id-vs-consumer-key": (
+        "the API Key field does not hold an OAuth 2.0 Client ID, nor the other way round"
+    ),
     "cross.access-token-user-id": "the Access Token starts with a numeric user id and a dash (the id is shown)",
     "cross.duplicate-values": "no value was pasted into two fields",
     "cross.secret-in-consumer-key": "the API Key field (an identifier) does not hold a secret",
@@ -44,8 +46,12 @@ CROSS_MEANING: dict[str, str] = {
     "cross.consumer-pair-swapped": "the API Key and its Secret are not swapped",
     "cross.access-pair-swapped": "the Access Token and its Secret are not swapped",
     "cross.client-pair-swapped": "the Client ID and Client Secret are not swapped",
-    "cross.consumer-pair-complete": "the API Key and its Secret are both present (a key alone warns, a secret alone fails)",
-    "cross.access-pair-complete": "the Access Token and its Secret are both present, with the API Key and Secret they sign with",
+    "cross.consumer-pair-complete": (
+        "the API Key and its Secret are both present (a key alone warns, a secret alone fails)"
+    ),
+    "cross.access-pair-complete": (
+        "the Access Token and its Secret are both present, with the API Key and Secret they sign with"
+    ),
     "cross.client-pair-complete": "a Client Secret has its Client ID (a Client ID alone is a public client)",
     "cross.same-generation": "each key and secret come from the same regeneration (settled by the live checks)",
     "cross.oauth2-token-expiry": "the OAuth 2.0 user token has not expired (a live answer overrides it)",
@@ -93,7 +99,9 @@ def render_checks() -> str:
 
     rows = ["| check id | when | what it checks |", "|---|---|---|"]
     for kind in FIELDS:
-        rows.append(f"| `shape.{kind.value}` | offline | the {_cell(label(kind))} field holds a value shaped like one |")
+        rows.append(
+            f"| `shape.{kind.value}` | offline | the {_cell(label(kind))} field holds a value shaped like one |"
+        )
     missing = [c for c in cross_ids() if c not in CROSS_MEANING]
     if missing:
         raise SystemExit(f"gen_readme: describe these cross checks in CROSS_MEANING: {', '.join(missing)}")
@@ -124,7 +132,10 @@ def render_scenarios() -> str:
 
 
 BLOCKS: dict[str, Callable[[], str]] = {
-    "catalog": render_catalog, "checks": render_checks, "env": render_env, "scenarios": render_scenarios,
+    "catalog": render_catalog,
+    "checks": render_checks,
+    "env": render_env,
+    "scenarios": render_scenarios,
 }
 
 
