@@ -289,31 +289,18 @@ def check_classify(text: str, embedded: list[Cred], field: Kind | None) -> None:
     assert_no_echo(rendered, embedded, "classify")
 
 
-#: Known bug in core/scan.py (engineer B), reported: the names values were found under are shown
-#: verbatim (finding `field`/`profile`, `placeholders`, `ignored`, and inside messages), scrubbed
-#: only of the values scan itself found. A name that contains a credential - a YAML key made of
-#: a whole pasted line, a key glued to the next line's name - is echoed. Pinned by the strict
-#: xfail tests `test_scan_name_*` below; until fixed, the random runs leave those names out of
-#: the echo check (everything else is checked). When the xfails pass, set this to True.
-SCAN_NAMES_SCRUBBED = True
-
-
 def _scan_names(r: Any) -> list[str]:
     names = [n for f in r.findings for n in (f.field, f.profile) if n]
-    return sorted(set(names + list(r.placeholders) + list(r.ignored)), key=len, reverse=True)
+    return names + list(r.placeholders) + list(r.ignored)
 
 
 def check_scan(text: str, embedded: list[Cred], filename: str | None) -> None:
     r = scan(text, filename)
     d = r.to_dict()
-    rendered = json.dumps(d, ensure_ascii=False) + repr(r) + "".join(repr(f) for f in r.findings)
-    if not SCAN_NAMES_SCRUBBED:
-        plain = json.dumps(d, ensure_ascii=True)  # names inside JSON may be escaped: drop both forms
-        for name in _scan_names(r):
-            for form in (name, json.dumps(name, ensure_ascii=True)[1:-1], json.dumps(name, ensure_ascii=False)[1:-1]):
-                rendered = rendered.replace(form, "<name>")
-                plain = plain.replace(form, "<name>")
-        rendered += plain
+    # names (field, profile, placeholders, ignored) are shown: a name glued to a credential, or
+    # a YAML key made of a whole pasted line, must not carry it (scan shows such runs redacted)
+    rendered = "\n".join([json.dumps(d, ensure_ascii=False), repr(r), *(repr(f) for f in r.findings),
+                           *_scan_names(r)])
     assert_no_echo(rendered, embedded, "scan")
     for f in r.findings:
         value = f._value
@@ -442,7 +429,7 @@ def test_strategies_cover_every_generator_and_layout() -> None:
 
 
 # ------------------------------------------------------------------------------------------
-# scan: names that carry a credential (the known bug above), pinned with fixed inputs
+# scan: names that carry a credential (found by this fuzzer, fixed in 36b5c72), pinned
 
 _B = S.bearer(rng=random.Random(5))
 _CK = S.consumer_key(rng=random.Random(6))
