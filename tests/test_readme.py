@@ -204,3 +204,122 @@ def test_no_demo_credential_appears(text: str) -> None:
             r.add(*demo_credentials(seed, scenario).values())
             r.add(*(current_credentials(seed, scenario) or {}).values())
     assert r.scrub(text) == text
+
+
+# ------------------------------------------------------------------------------ walkthrough outputs
+
+
+def _console_block(text: str, first_command: str) -> list[str]:
+    """The lines of the ```console block that starts with `$ <first_command>`."""
+    start = text.index(f"```console\n$ {first_command}\n")
+    body = text[start + len("```console\n") : text.index("\n```", start + 10)]
+    return body.splitlines()
+
+
+def _run(cmd: list[str], stdin: str = "", env: dict[str, str] | None = None) -> tuple[int, list[str]]:
+    import subprocess
+
+    p = subprocess.run(cmd, input=stdin, capture_output=True, text=True, env=env, timeout=60)
+    return p.returncode, p.stdout.splitlines()
+
+
+def _xkeys() -> list[str]:
+    return [sys.executable, "-m", "xkeys"]
+
+
+def _shown_output(block: list[str]) -> tuple[list[str], int | None]:
+    """Output lines under the first command (up to the next `$`), and the `echo $?` code if shown."""
+    out: list[str] = []
+    for line in block[1:]:
+        if line.startswith("$ "):
+            break
+        out.append(line)
+    code = None
+    if "$ echo $?" in block:
+        code = int(block[block.index("$ echo $?") + 1])
+    return out, code
+
+
+def _assert_shown_lines_are_real(shown: list[str], real: list[str]) -> None:
+    """Every shown line is a real output line, in order; `…` lines stand for skipped ones and a
+    line ending in ': …' for a cut one."""
+    pos = 0
+    for line in shown:
+        if line.strip() == "…":
+            continue
+        prefix = line[:-1].rstrip() if line.endswith("…") and line.rstrip().endswith(": …") else None
+        while pos < len(real) and not (real[pos].startswith(prefix) if prefix else real[pos] == line):
+            pos += 1
+        assert pos < len(real), f"README shows a line the command does not print: {line!r}"
+        pos += 1
+
+
+def test_classify_walkthrough_is_real_output(text: str) -> None:
+    from xkeys.sandbox import demo_credentials
+
+    block = _console_block(text, "printf '%s' \"$X_BEARER_TOKEN\" | xkeys classify --field X_API_KEY")
+    shown, code = _shown_output(block)
+    bearer = demo_credentials(0, "read-only")["bearer_token"]
+    rc, real = _run([*_xkeys(), "classify", "--field", "X_API_KEY"], stdin=bearer)
+    _assert_shown_lines_are_real(shown, real)
+    assert rc == code == 1
+
+
+def test_explain_walkthrough_is_real_output(text: str) -> None:
+    cmd = 'echo \'{"errors":[{"message":"Could not authenticate you","code":32}]}\' | xkeys explain'
+    block = _console_block(text, cmd)
+    shown, _ = _shown_output(block)
+    import os
+
+    env = {**os.environ, "COLUMNS": "88"}  # explain wraps to the terminal; 88 is its default off a terminal
+    rc, real = _run(
+        [*_xkeys(), "explain"], stdin='{"errors":[{"message":"Could not authenticate you","code":32}]}\n', env=env
+    )
+    _assert_shown_lines_are_real(shown, real)
+    assert rc == 0
+
+
+@pytest.mark.e2e
+def test_sandbox_snippet_then_doctor_as_in_walkthrough_2(text: str, tmp_path: Path) -> None:
+    """The README's shell snippet really starts the sandbox and loads its keys; doctor then names
+    write-permission-missing and exits 1 (0 with --need read), as the walkthrough says."""
+    import os
+    import subprocess
+
+    start = text.index("```sh\n.venv/bin/xkeys sandbox --scenario read-only")
+    snippet = text[start + len("```sh\n") : text.index("\n```", start + 6)]
+    bindir = str(Path(sys.executable).parent)
+    snippet = snippet.replace(".venv/bin/", bindir + "/").replace("/tmp/sandbox.json", str(tmp_path / "sb.json"))
+    script = (
+        f"set -e\n{snippet}\ntrap 'kill $!' EXIT\n"
+        f'set +e\n{bindir}/xkeys doctor; echo "exit=$?"\n{bindir}/xkeys doctor --need read; echo "exit=$?"\n'
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("X_", "TWITTER_", "XKEYS_"))}
+    env["XKEYS_CONFIG_DIR"] = str(tmp_path / "cfg")
+    p = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env, timeout=120, cwd=ROOT)
+    out = p.stdout
+    runs = out.split("exit=")
+    assert len(runs) == 3, out[-2000:]
+    assert "write-permission-missing" in runs[0] and "probe.access-level" in runs[0]
+    assert runs[1].startswith("1")
+    assert runs[2].startswith("0")
+    assert "Everything checked works." in runs[1]
+
+
+def test_scan_walkthrough_is_real_output(text: str, tmp_path: Path) -> None:
+    """The .env of the scan walkthrough: the sandbox's API Key with a trailing space in quotes, the
+    Access Token Secret under X_API_SECRET, a placeholder bearer, the Access Token, a database URL."""
+    from xkeys.sandbox import demo_credentials
+
+    c = demo_credentials(0, "read-only")
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        f'X_API_KEY="{c["consumer_key"]} "\nX_API_SECRET={c["access_token_secret"]}\n'
+        f"X_BEARER_TOKEN=your-bearer-token-here\nX_ACCESS_TOKEN={c['access_token']}\n"
+        "DATABASE_URL=postgres://localhost/app\n",
+        encoding="utf-8",
+    )
+    shown, code = _shown_output(_console_block(text, "xkeys scan .env"))
+    rc, real = _run([*_xkeys(), "scan", str(env_file)])
+    _assert_shown_lines_are_real(shown, real)
+    assert rc == code == 1
