@@ -323,3 +323,18 @@ def test_scan_walkthrough_is_real_output(text: str, tmp_path: Path) -> None:
     rc, real = _run([*_xkeys(), "scan", str(env_file)])
     _assert_shown_lines_are_real(shown, real)
     assert rc == code == 1
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens."""
+    text = re.sub(r"[`*]", "", heading.strip().lower())
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def test_internal_links_point_at_headings(text: str) -> None:
+    body = re.sub(r"^```.*?^```", "", text, flags=re.M | re.S)
+    anchors = {_slug(h) for h in re.findall(r"^#{1,6} (.+)$", body, re.M)}
+    links = re.findall(r"\]\(#([^)]+)\)", text)
+    assert links
+    for link in links:
+        assert link in anchors, f"README links #{link}, which is no heading"
