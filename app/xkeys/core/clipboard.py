@@ -164,7 +164,9 @@ class SystemClipboard:
         try:
             self._copy(text)
         except Exception as exc:
-            raise ClipboardError(f"the system clipboard ({self.name}) refused the copy ({type(exc).__name__})") from None
+            raise ClipboardError(
+                f"the system clipboard ({self.name}) refused the copy ({type(exc).__name__})"
+            ) from None
 
     def _settle(self, text: str, wait: float = 2.0) -> None:
         """xclip/xsel/wl-copy hand the selection to a forked server and return at once; wait
@@ -187,7 +189,9 @@ class SystemClipboard:
         try:
             return str(self._paste())
         except Exception as exc:
-            raise ClipboardError(f"the system clipboard ({self.name}) could not be read ({type(exc).__name__})") from None
+            raise ClipboardError(
+                f"the system clipboard ({self.name}) could not be read ({type(exc).__name__})"
+            ) from None
 
 
 # --------------------------------------------------------------------------- results and the clipboard

@@ -122,13 +122,17 @@ def _read_env_file(path: str) -> str:
     except OSError as exc:
         raise CredentialsError(f"the env file cannot be read ({exc.strerror or 'I/O error'}): {path}") from None
     if len(data) > MAX_ENV_FILE_BYTES:
-        raise CredentialsError(f"the env file is larger than {MAX_ENV_FILE_BYTES:,} bytes (is it really a .env file?): {path}")
+        raise CredentialsError(
+            f"the env file is larger than {MAX_ENV_FILE_BYTES:,} bytes (is it really a .env file?): {path}"
+        )
     if b"\x00" in data:
         raise CredentialsError(f"the env file contains binary data (NUL bytes), not KEY=value lines: {path}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CredentialsError(f"the env file is not valid UTF-8 text (bad byte at offset {exc.start}): {path}") from None
+        raise CredentialsError(
+            f"the env file is not valid UTF-8 text (bad byte at offset {exc.start}): {path}"
+        ) from None
 
 
 def parse_env_text(text: str) -> tuple[dict[str, str | None], list[int]]:
@@ -192,7 +196,9 @@ def _load_profile(creds: Credentials, profile: str | None, environ: Mapping[str,
         from xkeys.core import store as store_mod  # engineer G's module; may not exist yet
     except ImportError:
         if profile:
-            raise ProfileNotFound(f"profile {profile!r} cannot be loaded: profiles are not available in this build") from None
+            raise ProfileNotFound(
+                f"profile {profile!r} cannot be loaded: profiles are not available in this build"
+            ) from None
         return
     no_profile = getattr(store_mod, "NoProfile", LookupError)
     try:

@@ -250,7 +250,9 @@ async def run_doctor(
         try:
             run = probes_mod.ProbeRun(
                 http_client,
-                probes_mod.ProbeInputs(clean, need, getattr(creds, "redirect_uri", None), getattr(creds, "scopes", None)),
+                probes_mod.ProbeInputs(
+                    clean, need, getattr(creds, "redirect_uri", None), getattr(creds, "scopes", None)
+                ),
                 clock=clock or time.time,
                 on_result=on_result,
             )

@@ -83,7 +83,9 @@ def terminal_facts(environ: Mapping[str, str] | None = None, size: tuple[int, in
             size = (ts.columns, ts.lines)
         except (OSError, ValueError):
             size = (0, 0)
-    out: dict[str, Any] = {k.lower(): env.get(k) or None for k in ("TERM", "TERM_PROGRAM", "TERM_PROGRAM_VERSION", "COLORTERM")}
+    out: dict[str, Any] = {
+        k.lower(): env.get(k) or None for k in ("TERM", "TERM_PROGRAM", "TERM_PROGRAM_VERSION", "COLORTERM")
+    }
     out["size"] = f"{size[0]}x{size[1]}" if size[0] and size[1] else None
     out["multiplexer"] = "tmux" if env.get("TMUX") else "screen" if env.get("STY") else None
     out["ssh"] = bool(env.get("SSH_CONNECTION") or env.get("SSH_TTY"))

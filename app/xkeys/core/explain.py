@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from xkeys.core import knowledge
@@ -138,7 +138,9 @@ _STATUS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.M) for p 
 ))
 #: .NET clients print the HttpStatusCode enum name: "StatusCode: Unauthorized"
 _ENUM_STATUS_RE = re.compile(r"\bstatus\s?code[\"']?\s*[:=]\s*[\"']?(" + "|".join(_CLASS_STATUS) + r")\b")
-_CLASS_RE = re.compile(r"(?:twitter::error::|tweepy\.errors\.|tweepy\.|(?<![\w:])x::)(" + "|".join(_CLASS_STATUS) + r")\b")
+_CLASS_RE = re.compile(
+    r"(?:twitter::error::|tweepy\.errors\.|tweepy\.|(?<![\w:])x::)(" + "|".join(_CLASS_STATUS) + r")\b"
+)
 
 # X error codes in every wrapper form (FACTS.md section 3)
 _CODE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.M) for p in (
@@ -153,7 +155,10 @@ _CODE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.M) for p in
     r"\berrorcode[\"']?\s*[:=]\s*(\d{1,3})\b",
 ))
 
-_KV = r"(?<![\w-])[\"'\[:]?{key}[\"'\]]?\s*(?:=>|[:=])\s*(?:\"([^\"\n]{{0,300}})\"|'([^'\n]{{0,300}})'|([^\s,}}\]\)\"']{{1,300}}))"
+_KV = (
+    r"(?<![\w-])[\"'\[:]?{key}[\"'\]]?\s*(?:=>|[:=])\s*"
+    r"(?:\"([^\"\n]{{0,300}})\"|'([^'\n]{{0,300}})'|([^\s,}}\]\)\"']{{1,300}}))"
+)
 
 
 def _kv_values(low: str, key: str) -> list[str]:
@@ -161,7 +166,7 @@ def _kv_values(low: str, key: str) -> list[str]:
     return [next(g for g in m.groups() if g is not None).strip() for m in pat.finditer(low)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _kv_pattern(key: str) -> re.Pattern[str]:
     return re.compile(_KV.format(key=re.escape(key)))
 
@@ -196,9 +201,9 @@ def _gather(text: str, status: int | None = None, headers: Mapping[str, str] | N
             if 0 < n < 1000 and n != ev.status:
                 ev.codes.add(n)
     www = ev.headers.get("www-authenticate", "")
-    m = re.search(r"api_error_code=\"?(\d{1,3})", www)
-    if m:
-        ev.codes.add(int(m.group(1)))
+    hit = re.search(r"api_error_code=\"?(\d{1,3})", www)
+    if hit:
+        ev.codes.add(int(hit.group(1)))
     ev.types.update(_PROBLEM_RE.findall(low))
     for v in _kv_values(low, "type"):
         if v == "about:blank":
@@ -217,9 +222,9 @@ def _find_status(low: str) -> int | None:
             n = int(m.group(1))
             if 100 <= n <= 599:
                 return n
-    m = _CLASS_RE.search(low) or _ENUM_STATUS_RE.search(low)
-    if m:
-        return _CLASS_STATUS[m.group(1)]
+    hit = _CLASS_RE.search(low) or _ENUM_STATUS_RE.search(low)
+    if hit:
+        return _CLASS_STATUS[hit.group(1)]
     return None
 
 
@@ -281,7 +286,7 @@ class Rule:
         return self.code if self.code is not None else self.type
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.M)
 
@@ -426,11 +431,13 @@ _PHRASE_RULES: tuple[Rule, ...] = (
     Rule("text:double-encoded", "paste-hygiene", 70, phrase=r"\baaaaaaaaaaaaaaaaaaaaa[a-z0-9%]{0,200}%253d"),
     # --- network (FACTS.md §2 "every failure becomes a diagnosis") ---------------------
     Rule("net:dns", "network-unreachable", 92, variant="dns",
-         phrase=r"getaddrinfo failed|name or service not known|nodename nor servname|temporary failure in name resolution"
+         phrase=r"getaddrinfo failed|name or service not known|nodename nor servname"
+                r"|temporary failure in name resolution"
                 r"|nameresolutionerror|failed to resolve|enotfound|eai_again|no address associated with hostname"
                 r"|no such host|could not resolve host"),
     Rule("net:tls", "network-unreachable", 91, variant="tls",
-         phrase=r"certificate_verify_failed|certificate verify failed|sslerror|\[ssl: [a-z_]+\]|self[- ]signed certificate"
+         phrase=r"certificate_verify_failed|certificate verify failed|sslerror|\[ssl: [a-z_]+\]"
+                r"|self[- ]signed certificate"
                 r"|unable to get local issuer certificate|unable_to_verify_leaf_signature|self_signed_cert_in_chain"
                 r"|x509: certificate|tlsv1_alert|wrong_version_number|sslcertverificationerror"),
     Rule("net:proxy", "network-unreachable", 90, variant="proxy",

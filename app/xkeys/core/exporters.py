@@ -130,6 +130,12 @@ def _yaml_load(existing: str | None, what: str) -> dict[str, Any]:
     return data
 
 
+def _child(parent: dict[str, Any], key: str) -> dict[str, Any]:
+    """`parent[key]` when it is a mapping (kept, so other entries survive), else a fresh one."""
+    got = parent.get(key)
+    return got if isinstance(got, dict) else {}
+
+
 def to_twurlrc(inp: ExportInput, existing: str | None = None) -> str:
     import yaml
 
@@ -143,16 +149,16 @@ def to_twurlrc(inp: ExportInput, existing: str | None = None) -> str:
     if v.get(Kind.ACCESS_TOKEN) and v.get(Kind.ACCESS_TOKEN_SECRET):
         entry["token"] = v[Kind.ACCESS_TOKEN]
         entry["secret"] = v[Kind.ACCESS_TOKEN_SECRET]
-    profiles = data.get("profiles") if isinstance(data.get("profiles"), dict) else {}
-    apps = profiles.get(user) if isinstance(profiles.get(user), dict) else {}
+    profiles = _child(data, "profiles")
+    apps = _child(profiles, user)
     apps[ck] = entry
     profiles[user] = apps
     data["profiles"] = profiles
-    conf = data.get("configuration") if isinstance(data.get("configuration"), dict) else {}
+    conf = _child(data, "configuration")
     conf["default_profile"] = [user, ck]
     data["configuration"] = conf
     if v.get(Kind.BEARER_TOKEN):
-        bearers = data.get("bearer_tokens") if isinstance(data.get("bearer_tokens"), dict) else {}
+        bearers = _child(data, "bearer_tokens")
         bearers[ck] = v[Kind.BEARER_TOKEN]
         data["bearer_tokens"] = bearers
     return "---\n" + yaml.safe_dump(data, default_flow_style=False, sort_keys=False)
@@ -202,7 +208,7 @@ def to_xurl(inp: ExportInput, existing: str | None = None) -> str:
         }}
     if v.get(Kind.BEARER_TOKEN):
         app["bearer_token"] = {"type": "bearer", "bearer": v[Kind.BEARER_TOKEN]}
-    apps = data.get("apps") if isinstance(data.get("apps"), dict) else {}
+    apps = _child(data, "apps")
     apps[inp.profile] = app
     data["apps"] = apps
     data["default_app"] = inp.profile

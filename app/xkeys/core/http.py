@@ -159,36 +159,46 @@ def classify_transport_error(exc: BaseException, request: httpx.Request | None =
         return TransportFailure(NETWORK_UNREACHABLE, "connect-timeout",
                                 f"could not connect to {host} before the timeout (firewall, proxy or no network?)")
     if isinstance(exc, httpx.ProxyError):
-        return TransportFailure(NETWORK_UNREACHABLE, "proxy", f"the HTTP proxy refused or failed the connection to {host}")
+        return TransportFailure(NETWORK_UNREACHABLE, "proxy",
+                                f"the HTTP proxy refused or failed the connection to {host}")
     if isinstance(exc, httpx.ConnectError) or isinstance(exc, OSError) and not isinstance(exc, httpx.HTTPError):
         if any(w in text for w in _DNS_WORDS) or _has_cause(exc, _socket_gaierror()):
-            return TransportFailure(NETWORK_UNREACHABLE, "dns", f"the name {host} could not be resolved (DNS): no network or a wrong API base URL")
+            return TransportFailure(NETWORK_UNREACHABLE, "dns",
+                                    f"the name {host} could not be resolved (DNS): no network or a wrong API base URL")
         if any(w in text for w in _REFUSED_WORDS) or _has_errno(exc, errno.ECONNREFUSED):
-            return TransportFailure(NETWORK_UNREACHABLE, "refused", f"{host} refused the connection (nothing listening there?)")
+            return TransportFailure(NETWORK_UNREACHABLE, "refused",
+                                    f"{host} refused the connection (nothing listening there?)")
         if _has_cause(exc, ssl.SSLError) or any(w in text for w in _TLS_WORDS):
             return TransportFailure(NETWORK_UNREACHABLE, "tls",
-                                    f"the TLS handshake with {host} failed (a proxy intercepting HTTPS, or an outdated CA bundle)")
+                                    f"the TLS handshake with {host} failed "
+                                    "(a proxy intercepting HTTPS, or an outdated CA bundle)")
         if any(w in text for w in _UNREACH_WORDS):
-            return TransportFailure(NETWORK_UNREACHABLE, "unreachable", f"{host} is unreachable from this machine (no route)")
+            return TransportFailure(NETWORK_UNREACHABLE, "unreachable",
+                                    f"{host} is unreachable from this machine (no route)")
         if any(w in text for w in ("reset", "errno 104", "broken pipe")):
-            return TransportFailure(NETWORK_UNREACHABLE, "reset", f"the connection to {host} was reset before it was established")
+            return TransportFailure(NETWORK_UNREACHABLE, "reset",
+                                    f"the connection to {host} was reset before it was established")
         return TransportFailure(NETWORK_UNREACHABLE, "unreachable", f"could not connect to {host}")
     if isinstance(exc, httpx.ReadTimeout):
-        return TransportFailure(X_SERVER_ERROR, "read-timeout", f"{host} accepted the connection but did not answer before the timeout")
+        return TransportFailure(X_SERVER_ERROR, "read-timeout",
+                                f"{host} accepted the connection but did not answer before the timeout")
     if isinstance(exc, httpx.WriteTimeout):
         return TransportFailure(X_SERVER_ERROR, "write-timeout", f"sending the request to {host} timed out")
     if isinstance(exc, httpx.PoolTimeout):
-        return TransportFailure(NETWORK_UNREACHABLE, "pool-timeout", f"no connection to {host} became free before the timeout")
+        return TransportFailure(NETWORK_UNREACHABLE, "pool-timeout",
+                                f"no connection to {host} became free before the timeout")
     if isinstance(exc, httpx.TimeoutException):
         return TransportFailure(X_SERVER_ERROR, "read-timeout", f"the request to {host} timed out")
     if isinstance(exc, (httpx.ReadError, httpx.WriteError)):
         return TransportFailure(X_SERVER_ERROR, "reset", f"{host} closed or reset the connection mid-request")
     if isinstance(exc, httpx.RemoteProtocolError):
-        return TransportFailure(X_SERVER_ERROR, "protocol", f"{host} dropped the connection or sent a malformed HTTP answer")
+        return TransportFailure(X_SERVER_ERROR, "protocol",
+                                f"{host} dropped the connection or sent a malformed HTTP answer")
     if isinstance(exc, httpx.TooManyRedirects):
         return TransportFailure(X_SERVER_ERROR, "protocol", f"{host} redirected too many times")
     if isinstance(exc, httpx.UnsupportedProtocol):
-        return TransportFailure(NETWORK_UNREACHABLE, "unreachable", "the API base URL uses a protocol other than http(s)")
+        return TransportFailure(NETWORK_UNREACHABLE, "unreachable",
+                                "the API base URL uses a protocol other than http(s)")
     if isinstance(exc, httpx.HTTPError):
         return TransportFailure(X_SERVER_ERROR, "other", f"the request to {host} failed ({type(exc).__name__})")
     return TransportFailure(X_SERVER_ERROR, "other", f"the request to {host} failed ({type(exc).__name__})")
@@ -254,7 +264,8 @@ async def send(
 
 
 def content_type(response: httpx.Response) -> str:
-    return response.headers.get("content-type", "").split(";")[0].strip().lower()
+    value: str = response.headers.get("content-type", "")
+    return value.split(";")[0].strip().lower()
 
 
 def looks_like_html(response: httpx.Response) -> bool:
@@ -278,7 +289,8 @@ def parse_json(response: httpx.Response) -> Any:
         return json.loads(response.content)
     except (ValueError, UnicodeDecodeError):
         raise TransportFailure(X_SERVER_ERROR, "bad-json",
-                               f"{host} answered HTTP {response.status_code} with a body that is not valid JSON") from None
+                               f"{host} answered HTTP {response.status_code} with a body that is not valid JSON",
+                               ) from None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -174,7 +174,7 @@ _ENTRIES: tuple[Diagnosis, ...] = (
         (
             f"Open {CONSUMER_KEYS}. If you still have the secret from the last generation, copy "
             "both values again from the same generation.",
-            f"Otherwise press Regenerate there and copy the new API Key and API Key Secret "
+            "Otherwise press Regenerate there and copy the new API Key and API Key Secret "
             "together (the secret is shown only once).",
             "Do not use the OAuth 2.0 Client ID / Client Secret here.",
             f"After a regeneration, also regenerate the bearer ({BEARER} > Regenerate): it is "

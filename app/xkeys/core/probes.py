@@ -195,7 +195,8 @@ class ProbeRun:
     def _observe(self, path: str, response: httpx.Response) -> None:
         h = response.headers
         ob = _Observed(path=path, status=response.status_code, local_time=self.clock(), date=h.get("date"),
-                       rate={k: h[k] for k in h.keys() if k.startswith(("x-rate-limit-", "x-app-limit-", "x-user-limit-"))})
+                       rate={k: h[k] for k in h.keys()
+                             if k.startswith(("x-rate-limit-", "x-app-limit-", "x-user-limit-"))})
         self.observed.append(ob)
         tid = h.get("x-transaction-id")
         if tid and tid not in self.transaction_ids:
@@ -227,7 +228,8 @@ class ProbeRun:
             raise
         except Exception as exc:  # last line of defence: a diagnosis, never a traceback
             result = CheckResult(probe_id, Status.FAIL,
-                                 f"the check failed unexpectedly ({type(exc).__name__}: {redact.scrub(str(exc))[:160]})",
+                                 "the check failed unexpectedly "
+                                 f"({type(exc).__name__}: {redact.scrub(str(exc))[:160]})",
                                  "unknown")
         result.message = redact.scrub(result.message)
         if result.elapsed_ms is None:
@@ -271,10 +273,12 @@ class ProbeRun:
             if isinstance(token, str) and token and str(body.get("token_type", "")).lower() == "bearer":
                 self._app_bearer = token
                 redact.remember(token)
-                return CheckResult(pid, Status.PASS, "X accepted the API Key and Secret and issued the app's Bearer Token",
+                return CheckResult(pid, Status.PASS,
+                                   "X accepted the API Key and Secret and issued the app's Bearer Token",
                                    details={"bearer_fingerprint": redact.fingerprint(unquote(token))})
             return CheckResult(pid, Status.FAIL, "X answered 200 without a bearer token in the body", X_SERVER_ERROR)
-        diag, said = self._diagnose(r, "bad-consumer-credentials" if r.status_code in (401, 403) else X_SERVER_ERROR, pid)
+        diag, said = self._diagnose(r, "bad-consumer-credentials" if r.status_code in (401, 403) else X_SERVER_ERROR,
+                                    pid)
         return CheckResult(pid, Status.FAIL, _refused("the API Key and Secret", said, diag), diag,
                            details={"http_status": r.status_code})
 
@@ -291,7 +295,8 @@ class ProbeRun:
             parse_json(r)
             return CheckResult(pid, Status.PASS, "the Bearer Token works (app-only user lookup answered)")
         diag, said = self._diagnose(r, "invalid-or-expired-token" if r.status_code == 401 else X_SERVER_ERROR, pid)
-        status, message = _soft_or_fail(diag, r, "the Bearer Token is accepted, but", _refused("the Bearer Token", said, diag))
+        status, message = _soft_or_fail(diag, r, "the Bearer Token is accepted, but",
+                                        _refused("the Bearer Token", said, diag))
         return CheckResult(pid, status, message, diag, details={"http_status": r.status_code})
 
     async def bearer_matches_app(self) -> CheckResult:
@@ -338,14 +343,16 @@ class ProbeRun:
             return CheckResult(pid, Status.PASS, f"the four OAuth 1.0a values work: acting as @{uname} (id {uid})",
                                details=details)
         diag, said = self._diagnose(r, "signature-rejected" if r.status_code == 401 else X_SERVER_ERROR, pid)
-        status, message = _soft_or_fail(diag, r, "the user token is accepted, but", _refused("the four OAuth 1.0a values", said, diag))
+        status, message = _soft_or_fail(diag, r, "the user token is accepted, but",
+                                        _refused("the four OAuth 1.0a values", said, diag))
         return CheckResult(pid, status, message, diag, details={"http_status": r.status_code})
 
     async def access_level_check(self) -> CheckResult:
         pid = "probe.access-level"
         ut = await self._tasks["probe.user-token"]
         if ut.status not in (Status.PASS, Status.WARN) or self.user is None:
-            return CheckResult(pid, Status.SKIP, "needs a working Access Token and Secret (x-access-level comes with it)")
+            return CheckResult(pid, Status.SKIP,
+                               "needs a working Access Token and Secret (x-access-level comes with it)")
         level = self.access_level
         need = self.inputs.need
         if not level:
@@ -356,7 +363,8 @@ class ProbeRun:
         diag = ACCESS_LEVEL_DIAGNOSIS[need]
         return CheckResult(pid, Status.FAIL,
                            f"the tokens carry access level {level!r}; --need {need} requires "
-                           f"{' or '.join(repr(x) for x in ACCESS_LEVELS_OK[need])}: set the app permission, then regenerate the Access Token and Secret",
+                           f"{' or '.join(repr(x) for x in ACCESS_LEVELS_OK[need])}: set the app permission, "
+                           "then regenerate the Access Token and Secret",
                            diag, details={"access_level": level})
 
     async def oauth2_client(self) -> CheckResult:
@@ -381,20 +389,24 @@ class ProbeRun:
         desc = str(body.get("error_description", "")) if isinstance(body, dict) else ""
         # FACTS.md section 2, OAuth 2.0 client pair: the dummy code is refused only after the client is accepted
         if r.status_code == 400 and err == "invalid_request" and "authorization code" in desc.lower():
-            return CheckResult(pid, Status.PASS, f"X accepted the {who} (the probe's dummy code was refused, as expected)")
+            return CheckResult(pid, Status.PASS,
+                               f"X accepted the {who} (the probe's dummy code was refused, as expected)")
         if err == "unauthorized_client":
             diag = "client-secret-rejected"
             msg = ("X refused the Client Secret for this Client ID (wrong or regenerated secret)" if secret
                    else "X wants a Client Secret for this Client ID (a confidential client)")
             return CheckResult(pid, Status.FAIL, msg, diag, details={"http_status": r.status_code})
         if err == "invalid_client":
-            return CheckResult(pid, Status.FAIL, "X does not know this Client ID (an API Key or Bearer pasted as Client ID?)",
+            return CheckResult(pid, Status.FAIL,
+                               "X does not know this Client ID (an API Key or Bearer pasted as Client ID?)",
                                "invalid-client", details={"http_status": r.status_code})
         if r.status_code == 200:
-            return CheckResult(pid, Status.WARN, "X exchanged the probe's dummy code: this API base does not behave like X",
+            return CheckResult(pid, Status.WARN,
+                               "X exchanged the probe's dummy code: this API base does not behave like X",
                                "unknown")
         diag, said = self._diagnose(r, "invalid-client" if r.status_code in (400, 401, 403) else X_SERVER_ERROR, pid)
-        return CheckResult(pid, Status.FAIL, _refused(f"the {who}", said, diag), diag, details={"http_status": r.status_code})
+        return CheckResult(pid, Status.FAIL, _refused(f"the {who}", said, diag), diag,
+                           details={"http_status": r.status_code})
 
     async def _scope_probe(self, pid: str, token: str, scope_set: str, path: str) -> tuple[str, httpx.Response | None]:
         """Does the token hold the write scopes of `scope_set`? Ask the write endpoint with an
@@ -463,7 +475,8 @@ class ProbeRun:
             details["scopes_from"] = "profile"
         else:
             # users/me answering proves tweet.read + users.read (FACTS.md section 2)
-            missing, unknown = [], []
+            missing = []
+            unknown: list[str] = []
             checks: list[tuple[str, tuple[str, ...], Awaitable[tuple[str, httpx.Response | None]]]] = []
             if write_probe is not None:
                 checks.append(("write", ("tweet.write",), write_probe))
@@ -492,12 +505,14 @@ class ProbeRun:
         if missing:
             details["missing_scopes"] = missing
             return CheckResult(pid, Status.FAIL,
-                               f"the OAuth 2.0 token works as @{uname} but lacks {' '.join(missing)} for --need {need}: "
-                               "log in again (xkeys login pkce) asking for those scopes", "missing-scopes", details=details)
+                               f"the OAuth 2.0 token works as @{uname} but lacks {' '.join(missing)} "
+                               f"for --need {need}: log in again (xkeys login pkce) asking for those scopes",
+                               "missing-scopes", details=details)
         if granted is not None:
             tail = "" if LONG_LIVED_SCOPE in granted else f" (no {LONG_LIVED_SCOPE}: it cannot be refreshed after 2 h)"
             return CheckResult(pid, Status.PASS,
-                               f"the OAuth 2.0 user token works as @{uname} with the scopes --need {need} requires{tail}",
+                               f"the OAuth 2.0 user token works as @{uname} "
+                               f"with the scopes --need {need} requires{tail}",
                                details=details)
         if details.get("scopes_unknown"):
             return CheckResult(pid, Status.PASS,
@@ -516,7 +531,8 @@ class ProbeRun:
             pending = [t for t in others if not t.done()]
             if not pending:
                 break
-            await asyncio.wait([self._first_date, *pending], return_when=asyncio.FIRST_COMPLETED)
+            waiting: list[asyncio.Future[_Observed] | asyncio.Task[CheckResult]] = [self._first_date, *pending]
+            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
         if not self._first_date.done():
             return CheckResult(pid, Status.SKIP, "no answer from X carried a date header to compare with")
         ob = self._first_date.result()
@@ -536,7 +552,8 @@ class ProbeRun:
             return CheckResult(pid, Status.WARN,
                                f"this machine's clock is {_human(abs(skew))} {direction} X's: still inside the window, "
                                "but turn on automatic time (NTP)", "clock-skew", details=details)
-        return CheckResult(pid, Status.PASS, f"the clock agrees with X's (within {max(1, round(abs(skew)))} s)", details=details)
+        return CheckResult(pid, Status.PASS, f"the clock agrees with X's (within {max(1, round(abs(skew)))} s)",
+                           details=details)
 
     async def usage(self) -> CheckResult:
         pid = "probe.usage"
@@ -573,10 +590,12 @@ class ProbeRun:
             if share >= 1:
                 return CheckResult(pid, Status.FAIL, f"monthly cap reached: {text}", "usage-capped", details=details)
             if share >= USAGE_WARN_FRACTION:
-                return CheckResult(pid, Status.WARN, f"close to the monthly cap: {text}", "usage-capped", details=details)
+                return CheckResult(pid, Status.WARN, f"close to the monthly cap: {text}", "usage-capped",
+                                   details=details)
             return CheckResult(pid, Status.PASS, text, details=details)
         diag, said = self._diagnose(r, X_SERVER_ERROR, pid)
-        status, message = _soft_or_fail(diag, r, "the usage check is accepted, but", _refused("the bearer on the usage endpoint", said, diag))
+        status, message = _soft_or_fail(diag, r, "the usage check is accepted, but",
+                                        _refused("the bearer on the usage endpoint", said, diag))
         return CheckResult(pid, status, message, diag, details={"http_status": r.status_code})
 
     async def rate_limit(self) -> CheckResult:
@@ -616,7 +635,9 @@ class ProbeRun:
 
     def plan(self) -> dict[str, Callable[[], Awaitable[CheckResult]]]:
         """probe id -> coroutine function (a skip when the inputs are missing)."""
-        has = lambda *ks: all(k in self.v for k in ks)  # noqa: E731
+        def has(*ks: Kind) -> bool:
+            return all(k in self.v for k in ks)
+
         plan: dict[str, Callable[[], Awaitable[CheckResult]]] = {}
         plan["probe.consumer-pair"] = self.consumer_pair if has(Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET) else \
             self._skip("probe.consumer-pair", "needs the API Key and API Key Secret")
@@ -636,8 +657,10 @@ class ProbeRun:
         plan["probe.oauth2-token"] = self.oauth2_token if has(Kind.OAUTH2_ACCESS_TOKEN) else \
             self._skip("probe.oauth2-token", "no OAuth 2.0 user access token given")
         any_live = any(not getattr(fn, "is_skip", False) for fn in plan.values())
-        plan["probe.clock"] = self.clock_check if any_live else self._skip("probe.clock", "no live check to read X's clock from")
-        plan["probe.usage"] = self.usage if has(Kind.BEARER_TOKEN) or has(Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET) else \
+        plan["probe.clock"] = self.clock_check if any_live else \
+            self._skip("probe.clock", "no live check to read X's clock from")
+        plan["probe.usage"] = self.usage \
+            if has(Kind.BEARER_TOKEN) or has(Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET) else \
             self._skip("probe.usage", "needs a Bearer Token (or API Key and Secret)")
         plan["probe.rate-limit"] = self.rate_limit if any_live else \
             self._skip("probe.rate-limit", "no live check to read rate-limit headers from")

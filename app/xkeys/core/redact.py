@@ -25,7 +25,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
@@ -41,7 +41,7 @@ _PLACEHOLDER = "[redacted]"
 _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_%-")
 
 #: an access token's public user-id prefix: `<digits>-` (FACTS.md section 1)
-_USER_ID_PREFIX = re.compile(r"[0-9]{%d,}-" % MIN_RUN)
+_USER_ID_PREFIX = re.compile(rf"[0-9]{{{MIN_RUN},}}-")
 
 
 def fingerprint(value: str) -> str:
@@ -179,7 +179,7 @@ class Redactor:
                 windows |= self._windows_of(v)
             alphabet = "".join(sorted({ch for w in windows for ch in w}))
             # a run of characters that can occur in a window, long enough to hold one
-            runs = re.compile("[" + "".join(_class_escape(ch) for ch in alphabet) + "]{%d,}" % MIN_RUN)
+            runs = re.compile("[" + "".join(_class_escape(ch) for ch in alphabet) + f"]{{{MIN_RUN},}}")
             self._windows, self._runs = frozenset(windows), runs
 
     @staticmethod
@@ -254,11 +254,15 @@ class Redactor:
         if isinstance(obj, str):
             return self.scrub(obj)
         if isinstance(obj, dict):
-            return {self.scrub_obj(k): self.scrub_obj(v) for k, v in obj.items()}
+            return self.scrub_dict(obj)
         if isinstance(obj, (list, tuple)):
             items = [self.scrub_obj(v) for v in obj]
             return items if isinstance(obj, list) else tuple(items)
         return obj
+
+    def scrub_dict(self, obj: Mapping[Any, Any]) -> dict[Any, Any]:
+        """`scrub_obj` for a mapping, typed as one (keys and values scrubbed, nested too)."""
+        return {self.scrub_obj(k): self.scrub_obj(v) for k, v in obj.items()}
 
     def __call__(self, text: str) -> str:
         return self.scrub(text)
@@ -308,8 +312,8 @@ def scrub_record(record: logging.LogRecord, redactor: Redactor) -> logging.LogRe
         record.exc_text = redactor.scrub(record.exc_text)
     if record.stack_info:
         record.stack_info = redactor.scrub(record.stack_info)
-    record._xkeys_scrubbed = redactor  # type: ignore[attr-defined]
-    record._xkeys_n = len(redactor)  # type: ignore[attr-defined]
+    record._xkeys_scrubbed = redactor
+    record._xkeys_n = len(redactor)
     return record
 
 

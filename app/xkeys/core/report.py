@@ -174,7 +174,8 @@ def build_report(doctor: Any, creds: Any = None, *, environ: Mapping[str, str] |
         "usage": _probe_part(doctor, "probe.usage"),
         "transaction_ids": list(getattr(doctor, "transaction_ids", []) or []),
         "notes": list(getattr(doctor, "notes", []) or []),
-        "environment": dict(environment) if environment is not None else envinfo.collect(env, creds=creds, size=size, now=t),
+        "environment": (dict(environment) if environment is not None
+                        else envinfo.collect(env, creds=creds, size=size, now=t)),
     }
     if not doc["credentials"]:
         from xkeys.core.creds import searched_names
@@ -182,7 +183,7 @@ def build_report(doctor: Any, creds: Any = None, *, environ: Mapping[str, str] |
         doc["exit_code"] = 1 if doc["exit_code"] in (0, None) else doc["exit_code"]
         doc["notes"].insert(0, "no X credentials were found: looked at --env-file, the environment variables "
                             f"{' '.join(searched_names())} and the active profile")
-    return redact.GLOBAL.scrub_obj(doc)
+    return redact.GLOBAL.scrub_dict(doc)
 
 
 def _version() -> str:
@@ -225,7 +226,8 @@ _MARK = {"pass": "✓", "warn": "!", "fail": "✗", "skip": "–"}
 
 def _headline(doc: Mapping[str, Any]) -> str:
     s = doc.get("summary") or {}
-    parts = [f"{s.get(k, 0)} {w}" for k, w in (("pass", "passed"), ("warn", "warnings"), ("fail", "failed"), ("skip", "skipped"))]
+    words = (("pass", "passed"), ("warn", "warnings"), ("fail", "failed"), ("skip", "skipped"))
+    parts = [f"{s.get(k, 0)} {w}" for k, w in words]
     return ", ".join(parts)
 
 
@@ -277,7 +279,7 @@ def to_markdown(doc: Mapping[str, Any]) -> str:
     w(f"- **Result:** {_headline(doc)} (exit {doc.get('exit_code')})")
     user = doc.get("user")
     w(f"- **Access level:** {doc.get('access_level') or 'unknown'}")
-    w(f"- **User:** " + (f"@{user.get('username')} (id {user.get('id')})" if user else "unknown"))
+    w("- **User:** " + (f"@{user.get('username')} (id {user.get('id')})" if user else "unknown"))
     diags = doc.get("diagnoses") or []
     w("- **Diagnoses:** " + (", ".join(f"`{d['id']}`" for d in diags) if diags else "none"))
     w(f"- **Rate limit:** {rate_text(doc.get('rate_limit'))}")
@@ -295,7 +297,8 @@ def to_markdown(doc: Mapping[str, Any]) -> str:
         for c in creds:
             shape = c.get("shape")
             w(f"| {_cell(c.get('label') or c.get('field'))} | {_cell(c.get('source'))} | {_cell(c.get('kind'))} | "
-              f"{_MARK.get(shape or '', '')} {_cell(shape)} | {_cell(c.get('length'))} | `{_cell(c.get('fingerprint'))}` | "
+              f"{_MARK.get(shape or '', '')} {_cell(shape)} | {_cell(c.get('length'))} | "
+              f"`{_cell(c.get('fingerprint'))}` | "
               f"{_cell(c.get('prefix') and c['prefix'] + '…')} |")
     else:
         w("No credentials were found.")
@@ -336,7 +339,8 @@ def to_markdown(doc: Mapping[str, Any]) -> str:
     w(f"- xkeys {env.get('xkeys')} · Python {env.get('python')} · {env.get('os')} ({env.get('machine')})")
     w(f"- Terminal: TERM={term.get('term') or '–'}, TERM_PROGRAM={term.get('term_program') or '–'}, "
       f"COLORTERM={term.get('colorterm') or '–'}, size {term.get('size') or 'unknown'}"
-      + (f", inside {term['multiplexer']}" if term.get("multiplexer") else "") + (", over ssh" if term.get("ssh") else ""))
+      + (f", inside {term['multiplexer']}" if term.get("multiplexer") else "")
+      + (", over ssh" if term.get("ssh") else ""))
     src = env.get("credential_sources") or {}
     w("- Credential sources: " + (", ".join(f"{k} ← {v}" for k, v in src.items()) if src else "none found"))
     state = env.get("env_vars") or {}

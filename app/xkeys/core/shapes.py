@@ -18,7 +18,8 @@ import binascii
 import re
 import time
 from base64 import urlsafe_b64decode
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 from xkeys.core.kinds import KINDS, OAUTH1_FIELDS, Kind, label, parse_field

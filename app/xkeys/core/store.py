@@ -22,16 +22,18 @@ cycles of concurrent xkeys processes.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import copy
 import json
 import os
 import secrets as _secrets
+import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from xkeys.core.kinds import FIELDS, Kind
 from xkeys.core.redact import fingerprint, remember
@@ -130,9 +132,7 @@ def file_lock(path: str) -> Iterator[None]:
     os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - Windows
+        if sys.platform == "win32":  # pragma: no cover - Windows
             import msvcrt
 
             msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
@@ -142,6 +142,8 @@ def file_lock(path: str) -> Iterator[None]:
                 os.lseek(fd, 0, os.SEEK_SET)
                 msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
             return
+        import fcntl
+
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             yield
@@ -186,6 +188,10 @@ def keyring_problem() -> str | None:
     return None
 
 
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
 class KeyringBackend:
     name = "keyring"
 
@@ -197,7 +203,7 @@ class KeyringBackend:
 
         self._kr = keyring
 
-    def _call(self, what: str, fn: Any, *args: Any) -> Any:
+    def _call(self, what: str, fn: Callable[..., _R], *args: str) -> _R:
         from keyring.errors import KeyringError
 
         try:
@@ -210,7 +216,7 @@ class KeyringBackend:
     def get(self, key: str) -> str | None:
         return self._call("read a secret", self._kr.get_password, SERVICE, key)
 
-    def _parallel(self, fn: Any, items: list[Any]) -> list[Any]:
+    def _parallel(self, fn: Callable[[_T], _R], items: list[_T]) -> list[_R]:
         """Each Secret Service call is a D-Bus round trip (~20 ms): overlap them."""
         if len(items) <= 1:
             return [fn(i) for i in items]
@@ -220,7 +226,7 @@ class KeyringBackend:
             return list(pool.map(fn, items))
 
     def get_many(self, keys: list[str]) -> dict[str, str | None]:
-        return dict(zip(keys, self._parallel(self.get, keys)))
+        return dict(zip(keys, self._parallel(self.get, keys), strict=True))
 
     def set_many(self, items: Mapping[str, str]) -> None:
         self._parallel(lambda kv: self._call("store a secret", self._kr.set_password, SERVICE, kv[0], kv[1]),
@@ -769,5 +775,5 @@ class Store:
         p.inherited_fps = {}
         return self.save(p, reason=f"rollback to g{target}")
 
-    def history(self, name: str) -> list[Generation]:
+    def history(self, name: str) -> builtins.list[Generation]:  # `list` here is Store.list
         return self.load(name, values=False).history
