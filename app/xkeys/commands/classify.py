@@ -11,6 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported lazily at run time to keep `xkeys classify` start-up fast
+    from xkeys.core.shapes import Classification
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
 
@@ -68,22 +72,18 @@ def run(args: argparse.Namespace) -> int:
     return exit_code(result)
 
 
-def exit_code(result: object) -> int:
+def exit_code(result: Classification) -> int:
     from xkeys.core.kinds import Kind
 
-    kind = getattr(result, "kind")
-    if kind in (Kind.UNKNOWN, Kind.XAI_API_KEY) or getattr(result, "matches_field") is False:
+    if result.kind in (Kind.UNKNOWN, Kind.XAI_API_KEY) or result.matches_field is False:
         return EXIT_MISMATCH
     return EXIT_OK
 
 
-def _text(result: object) -> str:
+def _text(r: Classification) -> str:
     from xkeys.core.kinds import Kind, label
     from xkeys.core.redact import mask
-    from xkeys.core.shapes import HYGIENE_FIXES, Classification
-
-    assert isinstance(result, Classification)
-    r = result
+    from xkeys.core.shapes import HYGIENE_FIXES
     lines: list[str] = []
     kind = "unrecognised" if r.kind is Kind.UNKNOWN else f"{label(r.kind)} ({r.kind.value})"
     lines.append(f"kind:        {kind}")

@@ -203,7 +203,8 @@ def render_text(report: Any, out: TextIO, *, color: bool = False) -> None:
     w()
     tail = ""
     if report.live_probes:
-        tail = f" · {len(report.live_probes)} live checks, {report.requests} requests in {report.elapsed_ms / 1000:.1f} s"
+        tail = (f" · {len(report.live_probes)} live checks, {report.requests} requests "
+                f"in {report.elapsed_ms / 1000:.1f} s")
     if report.user:
         tail += f" · user @{report.user.get('username', '')}"
     if report.access_level:

@@ -38,7 +38,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--redirect-uri", metavar="URI", default=None,
                         help="PKCE: the redirect (callback) URI registered for the app, e.g. http://127.0.0.1:8765/callback")
     parser.add_argument("--scopes", metavar="S", default=None,
-                        help="PKCE: space- or comma-separated scopes (default: tweet.read tweet.write users.read offline.access)")
+                        help="PKCE: space- or comma-separated scopes "
+                        "(default: tweet.read tweet.write users.read offline.access)")
     parser.add_argument("--no-browser", action="store_true",
                         help="do not open a browser; for PKCE, paste the redirected URL instead of the loopback server")
     parser.add_argument("--copy", action="store_true",
@@ -54,7 +55,8 @@ def _say(text: str) -> None:
 
 
 def _flow_fail(exc: FlowError) -> int:
-    hint = f" [diagnosis: {exc.diagnosis} - `xkeys explain` / the TUI has the fix]" if exc.diagnosis != "unknown" else ""
+    hint = (f" [diagnosis: {exc.diagnosis} - `xkeys explain` / the TUI has the fix]"
+            if exc.diagnosis != "unknown" else "")
     return fail(f"{exc.message}{hint}", 1)
 
 
@@ -171,7 +173,8 @@ async def _pkce(args: argparse.Namespace, store: Store, target: str) -> int:
                                 reason="login pkce", user=user)
     who = f"@{user[1]}" if user[1] else "the account"
     hours = f"expires in {tokens.expires_in // 60} min" if tokens.expires_in else "no expiry given"
-    refresh = "and a refresh token" if tokens.refresh_token else "without a refresh token (add offline.access to stay connected)"
+    refresh = ("and a refresh token" if tokens.refresh_token
+               else "without a refresh token (add offline.access to stay connected)")
     sys.stdout.write(f"connected {who}; profile {saved.name} now holds an OAuth 2.0 access token ({hours}) "
                      f"{refresh}; scopes: {' '.join(tokens.scopes) or '?'}\n")
     if tokens.missing_scopes:

@@ -248,7 +248,8 @@ def run(args: argparse.Namespace) -> int:
         if action == "rollback":
             p = store.rollback(args.name, args.to)
             cur = p.current
-            sys.stdout.write(f"profile {p.name}: {cur.reason if cur else 'rolled back'} (now g{cur.gen if cur else '?'}); "
+            sys.stdout.write(f"profile {p.name}: {cur.reason if cur else 'rolled back'} "
+                             f"(now g{cur.gen if cur else '?'}); "
                              "remember to update the files and services using the newer values\n")
             return 0
         if action == "import":

@@ -36,7 +36,8 @@ def _timeout(text: str) -> float:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.usage = ("xkeys report [--format md|json] [--output F] [--copy] [credential options] [--demo [--scenario S]]\n"
+    parser.usage = ("xkeys report [--format md|json] [--output F] [--copy] [credential options] "
+                    "[--demo [--scenario S]]\n"
                     "       xkeys report diff A.json B.json [--format md|json]")
     parser.add_argument("action", nargs="?", choices=("diff",), metavar="diff",
                         help="compare two JSON reports (before/after a rotation, laptop vs server)")

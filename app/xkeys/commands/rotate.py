@@ -106,7 +106,7 @@ def _ask_values(imp: Any, old: dict[Kind, str]) -> dict[Kind, str]:
         optional = k not in imp.regenerates
         if k is Kind.ACCESS_TOKEN_SECRET and optional and Kind.ACCESS_TOKEN not in got:
             continue  # the token was skipped: its secret goes with it
-        for attempt in range(MAX_TRIES):
+        for _attempt in range(MAX_TRIES):
             prompt = f"New {_label(k)}" + (" (Enter to skip)" if optional else "")
             value = read_stdin(prompt, secret=True).strip()
             if not value and optional:
@@ -243,7 +243,8 @@ def _run(args: argparse.Namespace, interactive: bool) -> int:
                 rec = next((r for r in saved.exports if r.path == e.where), None)
                 if rec is not None:
                     dialect = f" --dialect {rec.dialect}" if rec.dialect else ""
-                    hint = f"  (rewrite: xkeys export --profile {imp.owner} --format {rec.format}{dialect} --output {e.where})"
+                    hint = (f"  (rewrite: xkeys export --profile {imp.owner} --format {rec.format}{dialect} "
+                            f"--output {e.where})")
             elif e.kind == "env":
                 hint = "  (unset it or set the new value)"
             _out(f"  - {e.kind} {display_path(e.where)}: {', '.join(e.fields)}{hint}")

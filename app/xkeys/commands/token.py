@@ -23,7 +23,8 @@ from xkeys.core.store import StoreError
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("refresh", "revoke"))
     add_store_options(parser)
-    parser.add_argument("--api-base", metavar="URL", default=None, help="API host (default XKEYS_API_BASE or api.x.com)")
+    parser.add_argument("--api-base", metavar="URL", default=None,
+                        help="API host (default XKEYS_API_BASE or api.x.com)")
     parser.add_argument("--timeout", type=float, default=xhttp.DEFAULT_TIMEOUT, metavar="S", help="HTTP timeout")
     parser.add_argument("--which", choices=("both", "access", "refresh"), default="both",
                         help="revoke: which token(s) to revoke (default both)")

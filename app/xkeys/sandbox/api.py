@@ -181,7 +181,7 @@ def _user_json(st: SandboxState, u: User, fields: str | None) -> dict[str, Any]:
 
 
 def _iso(ms: int) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms / 1000)) + ".%03dZ" % (ms % 1000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms / 1000)) + f".{ms % 1000:03d}Z"
 
 
 def _tweet_json(t: Tweet, fields: str | None) -> dict[str, Any]:
@@ -270,7 +270,9 @@ async def create_tweet(request: Request, st: SandboxState, ident: Identity,
     data = await read_json_body(request)
     text = data.get("text")
     if not isinstance(text, str) or not text.strip():
-        return E.invalid_request([{"message": "$.text: the `text` field is required unless media or a poll is attached"}])
+        return E.invalid_request(
+            [{"message": "$.text: the `text` field is required unless media or a poll is attached"}]
+        )
     if _too_long(text):
         return E.problem(403, "about:blank", "Forbidden", "Your Tweet text is too long.")
     author = ident.user_id or st.me.id

@@ -247,7 +247,7 @@ class SandboxState:
         return "".join(self.rng.choice(alphabet) for _ in range(n))
 
     def transaction_id(self) -> str:
-        return "%016x" % self.rng.getrandbits(64)
+        return f"{self.rng.getrandbits(64):016x}"
 
     # ----------------------------------------------------------------- timeline
     def _seed_timeline(self) -> None:
