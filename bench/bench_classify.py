@@ -17,13 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "app"), str(ROOT / "tests")]
 
 import shapes_samples as S  # noqa: E402  (the generators the tests use)
-
 from xkeys.core.shapes import classify  # noqa: E402
 
 
 def mix(rng: random.Random) -> list[tuple[str, str | None]]:
     """What people paste: clean values, dirty pastes, wrong fields, lookalikes, keystroke prefixes."""
-    ck, cs, at, ats = S.consumer_key(rng=rng), S.consumer_secret(rng=rng), S.access_token(rng=rng), S.access_token_secret(rng=rng)
+    ck, cs = S.consumer_key(rng=rng), S.consumer_secret(rng=rng)
+    at, ats = S.access_token(rng=rng), S.access_token_secret(rng=rng)
     b, cid, csec = S.bearer(rng), S.client_id(rng=rng), S.client_secret(rng)
     o2, rt, xai = S.oauth2_token("at", rng=rng), S.oauth2_token("rt", rng=rng), S.xai_key(rng)
     items: list[tuple[str, str | None]] = [

@@ -60,7 +60,9 @@ async def one_run(info: dict[str, Any]) -> tuple[float, Any]:
     return time.perf_counter() - t, report
 
 
-async def in_process(fast: dict[str, Any], slow: dict[str, Any], reps: int) -> tuple[list[float], list[float], Any, Any]:
+async def in_process(
+    fast: dict[str, Any], slow: dict[str, Any], reps: int
+) -> tuple[list[float], list[float], Any, Any]:
     """Alternate fast and slow runs so machine load drifts hit both alike."""
     t_fast: list[float] = []
     t_slow: list[float] = []
@@ -86,7 +88,8 @@ def cli(fast: dict[str, Any], slow: dict[str, Any], reps: int) -> tuple[list[flo
         for _ in range(reps):
             for info, times in ((fast, t_fast), (slow, t_slow)):
                 t = time.perf_counter()
-                out = subprocess.run([sys.executable, "-m", "xkeys", "doctor", "--json", "--api-base", info["base_url"]],
+                out = subprocess.run([sys.executable, "-m", "xkeys", "doctor", "--json",
+                                      "--api-base", info["base_url"]],
                                      env=env, capture_output=True, text=True, cwd=ROOT, stdin=subprocess.DEVNULL)
                 times.append(time.perf_counter() - t)
                 if out.returncode != 0:
@@ -113,7 +116,7 @@ def main() -> None:
     probes = len(rep_slow.live_probes)
     requests = rep_slow.requests
     med_fast, med_slow = statistics.median(t_fast), statistics.median(t_slow)
-    added = statistics.median(s - f for s, f in zip(t_slow, t_fast))  # paired runs
+    added = statistics.median(s - f for s, f in zip(t_slow, t_fast, strict=True))  # paired runs
     print(f"doctor concurrency benchmark (latency {a.latency} s per request = 1 RTT; {a.reps} runs each)")
     print(f"  exit codes: latency 0 -> {rep_fast.exit_code}, latency {a.latency} -> {rep_slow.exit_code}; "
           f"diagnoses {rep_slow.diagnoses or 'none'}")
@@ -128,7 +131,7 @@ def main() -> None:
     print(f"  goal (<= 2 round trips for >= 5 live probes): {'met' if goal else 'NOT met'}")
     if c_fast and c_slow:
         cf, cs = statistics.median(c_fast), statistics.median(c_slow)
-        c_added = statistics.median(s - f for s, f in zip(c_slow, c_fast))
+        c_added = statistics.median(s - f for s, f in zip(c_slow, c_fast, strict=True))
         print(f"  `xkeys doctor` command: median {cf:.3f} s at latency 0, {cs:.3f} s at latency {a.latency}: "
               f"added {c_added:.3f} s = {c_added / rtt:.2f} round trips (includes process start-up noise)")
 

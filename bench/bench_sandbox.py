@@ -25,7 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 GOAL = 500.0
 
 
-async def load(base: str, creds: dict[str, str], total: int, concurrency: int, max_seconds: float) -> tuple[int, float, Counter[int]]:
+async def load(
+    base: str, creds: dict[str, str], total: int, concurrency: int, max_seconds: float
+) -> tuple[int, float, Counter[int]]:
     signer = OAuth1Client(creds["consumer_key"], client_secret=creds["consumer_secret"],
                           resource_owner_key=creds["access_token"],
                           resource_owner_secret=creds["access_token_secret"])

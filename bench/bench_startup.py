@@ -95,7 +95,8 @@ def main() -> int:
         for name, ts in times.items():
             med = statistics.median(ts)
             ratio = med / base
-            flag = "" if name == "python -c pass" or "classify" in name else ("  OK" if ratio <= GOAL else "  OVER GOAL")
+            flag = ("" if name == "python -c pass" or "classify" in name
+                    else ("  OK" if ratio <= GOAL else "  OVER GOAL"))
             print(f"  {name:<{width}}  {med * 1000:7.1f} ms  ({ratio:4.2f}x bare python){flag}")
     print(f"goal: `xkeys --version` <= {GOAL:.0f}x bare python")
     if a.why:

@@ -206,8 +206,10 @@ def _invocations() -> dict[str, list[Call] | str]:
                    Call(["doctor", "--api-base", "{api}", "--need", "dm", "--json"]),  # from env vars
                    Call(["doctor", "--profile", "canary", "--offline"]),
                    Call(["doctor", "--env-file", "{envfile}", "--offline", "--json"])],
-        "explain": [Call(["explain"], stdin=_canary_fmt(ERROR_DUMP)), Call(["explain", "--json"], stdin=_canary_fmt(ERROR_DUMP)),
-                    Call(["explain"], stdin=_canary_fmt(BEARER_DUMP)), Call(["explain", "--json"], stdin=_canary_fmt(BEARER_DUMP))],
+        "explain": [Call(["explain"], stdin=_canary_fmt(ERROR_DUMP)),
+                    Call(["explain", "--json"], stdin=_canary_fmt(ERROR_DUMP)),
+                    Call(["explain"], stdin=_canary_fmt(BEARER_DUMP)),
+                    Call(["explain", "--json"], stdin=_canary_fmt(BEARER_DUMP))],
         "report": [Call(["report", "--env-file", "{envfile}", "--api-base", "{api}"]),
                    Call(["report", "--format", "json", "--api-base", "{api}"]),
                    Call(["report", "--profile", "canary", "--offline", "--output", "{tmp}/report.md"],

@@ -7,7 +7,6 @@ any report file are searched for any 12-character run of a canary (see tests/tes
 from __future__ import annotations
 
 import sys
-
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,6 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from test_canary import CANARIES, ENV_NAME, _env_text, hits  # noqa: E402
-
 from xkeys.core.kinds import Kind  # noqa: E402
 from xkeys.sandbox import create_app  # noqa: E402
 from xkeys.tui.app import make_app  # noqa: E402

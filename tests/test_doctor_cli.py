@@ -159,7 +159,8 @@ def test_no_credentials_says_where_it_looked(tmp_path: Path) -> None:
 )
 def test_usage_errors_exit_2_in_one_sentence(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
                                              tmp_path: Path, args: list[str], words: str) -> None:
-    code, out, err = _in_process(monkeypatch, capsys, tmp_path, args, creds={"consumer_key": "Qm7Rk2Lp9Xa4Bv8Nc3Td6Wf1G"})
+    code, out, err = _in_process(monkeypatch, capsys, tmp_path, args,
+                                 creds={"consumer_key": "Qm7Rk2Lp9Xa4Bv8Nc3Td6Wf1G"})
     assert code == 2, out + err
     assert words in err and out == ""
     assert "Traceback" not in err and err.count("\n") == 1
@@ -175,7 +176,8 @@ def test_bad_api_base_in_environment(monkeypatch: pytest.MonkeyPatch, capsys: py
 def test_secrets_never_in_argv_or_output_with_hygiene_problems(tmp_path: Path, make_sandbox_server: Any) -> None:
     server = make_sandbox_server("healthy")
     creds = dict(server.info["credentials"])
-    messy = {**creds, "consumer_secret": f' "{creds["consumer_secret"]}" ', "bearer_token": "Bearer " + creds["bearer_token"]}
+    messy = {**creds, "consumer_secret": f' "{creds["consumer_secret"]}" ',
+             "bearer_token": "Bearer " + creds["bearer_token"]}
     out = doctor(tmp_path, "--api-base", server.base_url, creds=messy)
     # whitespace/quotes/prefix are named (paste-hygiene) and the cleaned values still work live
     assert out.returncode == 0, out.stdout + out.stderr

@@ -17,8 +17,14 @@ import pytest
 
 from xkeys.core import knowledge
 from xkeys.core.explain import (
-    CONTEXT_BEARER, CONTEXT_CONSUMER_PAIR, CONTEXT_OAUTH1, CONTEXT_OAUTH2_CLIENT, CONTEXT_OAUTH2_USER,
-    explain, from_exception, from_response,
+    CONTEXT_BEARER,
+    CONTEXT_CONSUMER_PAIR,
+    CONTEXT_OAUTH1,
+    CONTEXT_OAUTH2_CLIENT,
+    CONTEXT_OAUTH2_USER,
+    explain,
+    from_exception,
+    from_response,
 )
 
 DATA = Path(__file__).parent / "data" / "explain"

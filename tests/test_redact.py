@@ -221,7 +221,8 @@ def test_basic_header_of_consumer_pair(red: Redactor) -> None:
 
 # --------------------------------------------------------------------------- property tests
 
-_ALPHA = st.text(st.characters(min_codepoint=33, max_codepoint=126, exclude_characters="[]"), min_size=MIN_RUN, max_size=80)
+_ALPHA = st.text(st.characters(min_codepoint=33, max_codepoint=126, exclude_characters="[]"),
+                 min_size=MIN_RUN, max_size=80)
 _NOISE = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF), max_size=40)
 
 
@@ -406,7 +407,8 @@ def test_pasted_forms_register_their_clean_value_too() -> None:
     secret = "Ab3dEf6hIj" + "Kl9nOp2rSt"  # 20 chars: no 12-run on either side of the break
     red = Redactor([f"Ab3dEf6hIj\u200b{'Kl9nOp2rSt'}"])
     assert red.scrub(f"x {secret} y") == "x [redacted] y"
-    for debris in (f'"{CONSUMER_SECRET}"', f"  {CONSUMER_SECRET}\n", f"Bearer {BEARER}", f"X_API_SECRET={CONSUMER_SECRET}",
+    for debris in (f'"{CONSUMER_SECRET}"', f"  {CONSUMER_SECRET}\n", f"Bearer {BEARER}",
+                   f"X_API_SECRET={CONSUMER_SECRET}",
                    f"export X_API_SECRET='{CONSUMER_SECRET}'", f"\u201c{CONSUMER_SECRET}\u201d"):
         red = Redactor([debris])
         clean = BEARER if "Bearer" in debris else CONSUMER_SECRET

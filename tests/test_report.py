@@ -86,7 +86,8 @@ async def test_live_report_has_the_support_view(make_sandbox_client: Callable[..
     for secret in ("consumer_secret", "bearer_token", "access_token", "access_token_secret", "client_secret"):
         assert fields[secret]["prefix"] is None
     import hashlib
-    assert fields["consumer_secret"]["fingerprint"] == hashlib.sha256(values["consumer_secret"].encode()).hexdigest()[:8]
+    expected = hashlib.sha256(values["consumer_secret"].encode()).hexdigest()[:8]
+    assert fields["consumer_secret"]["fingerprint"] == expected
     ids = [c["id"] for c in doc["checks"]]
     assert "probe.user-token" in ids and "probe.clock" in ids
     assert doc["clock"] and isinstance(doc["clock"]["skew_seconds"], (int, float))

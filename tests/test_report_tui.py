@@ -6,11 +6,11 @@ import os
 import stat
 import time
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
-from functools import partial
 import pytest
 
 from xkeys.core.doctor import run_doctor
@@ -54,7 +54,8 @@ class Rig:
             return env
 
         self.services = Services(
-            http_client=lambda: httpx.AsyncClient(transport=httpx.ASGITransport(app=self.asgi), base_url=API, timeout=10.0),
+            http_client=lambda: httpx.AsyncClient(transport=httpx.ASGITransport(app=self.asgi), base_url=API,
+                                                  timeout=10.0),
             api_base=API, clock=lambda: FIXED_NOW, store_factory=None,
             clipboard=self._copy, open_browser=lambda url: True, environ={},
             export_dir=str(tmp) if tmp else None,

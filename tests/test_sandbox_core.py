@@ -7,9 +7,8 @@ import json
 import re
 import subprocess
 import sys
-from urllib.parse import quote
-
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 

@@ -18,7 +18,8 @@ async def test_search_fields_expansions_and_pages(sandbox_client: httpx.AsyncCli
     c = sandbox_client.sandbox_info["credentials"]  # type: ignore[attr-defined]
     h = bearer(c["bearer_token"])
     r = await sandbox_client.get("/2/tweets/search/recent", headers=h,
-                                 params={"query": "x", "tweet.fields": "created_at,author_id", "expansions": "author_id"})
+                                 params={"query": "x", "tweet.fields": "created_at,author_id",
+                                         "expansions": "author_id"})
     assert r.status_code == 200 and r.headers["x-rate-limit-limit"] == "450"
     body = r.json()
     tweets = body["data"]
@@ -62,7 +63,8 @@ async def test_search_from_and_exclusion(sandbox_client: httpx.AsyncClient) -> N
     assert [t["id"] for t in hit.json()["data"]] == [tid]
     miss = await sandbox_client.get("/2/tweets/search/recent", headers=h, params={"query": "marmalade -unique"})
     assert miss.json()["meta"]["result_count"] == 0
-    other = await sandbox_client.get("/2/tweets/search/recent", headers=h, params={"query": "marmalade from:XDevelopers"})
+    other = await sandbox_client.get("/2/tweets/search/recent", headers=h,
+                                     params={"query": "marmalade from:XDevelopers"})
     assert other.json()["meta"]["result_count"] == 0
 
 
@@ -194,8 +196,12 @@ async def _auth_headers(kind: str, c: dict[str, str], method: str, url: str) -> 
         "bearer": bearer(c["bearer_token"]),
         "oauth2": bearer(c["oauth2_access_token"]),
         "oauth1": oauth1_sign(c, method, url),
-        "basic-consumer": {"Authorization": "Basic " + b64encode(f"{c['consumer_key']}:{c['consumer_secret']}".encode()).decode()},
-        "basic-client": {"Authorization": "Basic " + b64encode(f"{c['client_id']}:{c['client_secret']}".encode()).decode()},
+        "basic-consumer": {
+            "Authorization": "Basic " + b64encode(f"{c['consumer_key']}:{c['consumer_secret']}".encode()).decode()
+        },
+        "basic-client": {
+            "Authorization": "Basic " + b64encode(f"{c['client_id']}:{c['client_secret']}".encode()).decode()
+        },
         "bad-basic": {"Authorization": "Basic !!!notbase64"},
     }[kind]
 

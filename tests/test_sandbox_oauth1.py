@@ -140,8 +140,8 @@ async def test_signature_covers_query_and_host(sandbox_client: httpx.AsyncClient
     other = await sandbox_client.get(url, headers=oauth1_sign(c, "GET", url.replace("api.x.com", "api.twitter.com")))
     assert (other.status_code, _code(other)) == (401, 32)
     # ... unless the client really addressed that host
-    hosted = await sandbox_client.get(url, headers={**oauth1_sign(c, "GET", url.replace("api.x.com", "api.twitter.com")),
-                                                    "Host": "api.twitter.com"})
+    twitter_url = url.replace("api.x.com", "api.twitter.com")
+    hosted = await sandbox_client.get(url, headers={**oauth1_sign(c, "GET", twitter_url), "Host": "api.twitter.com"})
     assert hosted.status_code == 200
 
 
@@ -205,7 +205,8 @@ def test_pin_flow_with_requests_oauthlib(sandbox_server: SandboxHandle) -> None:
     assert me.status_code == 200 and me.json()["data"]["id"] == user_id
     # the PIN is single use
     again = OAuth1Session(c["consumer_key"], client_secret=c["consumer_secret"],
-                          resource_owner_key=fetched["oauth_token"], resource_owner_secret=fetched["oauth_token_secret"],
+                          resource_owner_key=fetched["oauth_token"],
+                          resource_owner_secret=fetched["oauth_token_secret"],
                           verifier=pin)
     r = again.post(base + "/oauth/access_token", timeout=5)
     assert r.status_code == 401
@@ -297,7 +298,8 @@ def test_x_auth_access_type_asks_for_less(sandbox_server: SandboxHandle) -> None
     c = sandbox_server.info["credentials"]
     oauth = OAuth1Session(c["consumer_key"], client_secret=c["consumer_secret"], callback_uri="oob")
     oauth.fetch_request_token(base + "/oauth/request_token?x_auth_access_type=read", timeout=5)
-    pin = find_pin(_approve(requests.Session(), sandbox_server, oauth.authorization_url(base + "/oauth/authorize")).text)
+    page = _approve(requests.Session(), sandbox_server, oauth.authorization_url(base + "/oauth/authorize"))
+    pin = find_pin(page.text)
     tokens = oauth.fetch_access_token(base + "/oauth/access_token", verifier=pin, timeout=5)
     user = OAuth1Session(c["consumer_key"], client_secret=c["consumer_secret"],
                          resource_owner_key=tokens["oauth_token"], resource_owner_secret=tokens["oauth_token_secret"])
@@ -309,6 +311,7 @@ def test_x_auth_access_type_asks_for_less(sandbox_server: SandboxHandle) -> None
 async def test_oauth_endpoints_401_carry_www_authenticate(make_sandbox_client: Any) -> None:
     client, info = make_sandbox_client("suspended-app")
     c = info["credentials"]
-    r = await signed(client, c, "POST", "/oauth/request_token", form={"oauth_callback": "oob"}, token="", token_secret="")
+    r = await signed(client, c, "POST", "/oauth/request_token", form={"oauth_callback": "oob"},
+                     token="", token_secret="")
     assert r.status_code == 401
     assert r.headers["www-authenticate"] == 'OAuth realm="https://api.twitter.com", api_error_code=416'

@@ -187,7 +187,8 @@ async def test_code_expires_after_30_seconds(make_sandbox_client: Any) -> None:
     code = await _code(client, info)
     now[0] += 31
     r = await client.post("/2/oauth2/token", data=_exchange(info, code), auth=_basic(info))
-    assert r.status_code == 400 and r.json()["error_description"] == "Value passed for the authorization code was invalid."
+    assert r.status_code == 400
+    assert r.json()["error_description"] == "Value passed for the authorization code was invalid."
     code = await _code(client, info)
     now[0] += 29
     r = await client.post("/2/oauth2/token", data=_exchange(info, code), auth=_basic(info))
@@ -209,7 +210,8 @@ async def test_json_body_and_secret_in_body_and_percent_encoded_basic(sandbox_cl
     info = sandbox_client.sandbox_info  # type: ignore[attr-defined]
     c = info["credentials"]
     code = await _code(sandbox_client, info, scope="tweet.read users.read offline.access")
-    r = await sandbox_client.post("/2/oauth2/token", json={**_exchange(info, code), "client_secret": c["client_secret"]})
+    r = await sandbox_client.post("/2/oauth2/token",
+                                  json={**_exchange(info, code), "client_secret": c["client_secret"]})
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["scope"] == "tweet.read users.read offline.access" and isinstance(body["expires_in"], int)

@@ -31,7 +31,8 @@ async def test_suspended_app_answers_416_everywhere(make_sandbox_client: Any) ->
         await client.get("/2/users/by/username/XDevelopers", headers=bearer(c["bearer_token"])),
         await client.get("/2/users/me", headers=bearer(c["oauth2_access_token"])),
         await _app_token(client, c["consumer_key"], c["consumer_secret"]),
-        await signed(client, c, "POST", "/oauth/request_token", form={"oauth_callback": "oob"}, token="", token_secret=""),
+        await signed(client, c, "POST", "/oauth/request_token", form={"oauth_callback": "oob"},
+                     token="", token_secret=""),
     ]
     for r in answers:
         assert r.status_code == 401 and r.json() == want, (r.request.url, r.text)
@@ -132,7 +133,8 @@ async def test_rate_limited_starts_spent_and_resets(make_sandbox_client: Any) ->
     c = info["credentials"]
     r = await signed(client, c, "GET", "/2/users/me", timestamp=now[0])
     assert r.status_code == 429
-    assert r.json() == {"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank", "status": 429}
+    assert r.json() == {"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank",
+                        "status": 429}
     assert r.headers["x-rate-limit-limit"] == "75" and r.headers["x-rate-limit-remaining"] == "0"
     reset = int(r.headers["x-rate-limit-reset"])
     assert now[0] < reset <= now[0] + 900

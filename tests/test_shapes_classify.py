@@ -57,7 +57,8 @@ def test_every_kind_is_recognised(make: Callable[[], str], kind: Kind, confidenc
 
 def test_documentation_bearer_shape() -> None:
     # the documented bearer: 21 `A`, then URL-encoded base64 with %2B and %3D, 116 chars raw
-    body = "A" * 21 + S.rnd(11, rng=RNG) + "%2B" + S.rnd(20, rng=RNG) + "%2F" + S.rnd(5, rng=RNG) + "%3D" + S.rnd(50, rng=RNG)
+    body = ("A" * 21 + S.rnd(11, rng=RNG) + "%2B" + S.rnd(20, rng=RNG) + "%2F" + S.rnd(5, rng=RNG)
+            + "%3D" + S.rnd(50, rng=RNG))
     c = classify(body)
     assert c.kind is K.BEARER_TOKEN and c.confidence == "high"
     assert c.details["url_encoded"] is True and c.details["leading_a"] >= 21
@@ -230,7 +231,8 @@ def test_clean_values_need_no_fixes() -> None:
 
 def test_sanitize_does_not_eat_token_content() -> None:
     # base64 padding, a decoded bearer's `=`, URLs and Telegram colons are not NAME= prefixes
-    for v in ("abcd==", "QUJDREVGR0g=", S.bearer_decoded(RNG), "https://example.org/x", "123456789:" + S.rnd(35, rng=RNG)):
+    for v in ("abcd==", "QUJDREVGR0g=", S.bearer_decoded(RNG), "https://example.org/x",
+              "123456789:" + S.rnd(35, rng=RNG)):
         assert sanitize(v)[0] == v
 
 
@@ -320,10 +322,12 @@ LOOKALIKES = [
     ("sk-ant-api03-" + S.rnd(80, S.B64URL, RNG), "Anthropic"),
     ("AIza" + S.rnd(35, S.B64URL, RNG), "Google API key"),
     ("GOCSPX-" + S.rnd(28, S.B64URL, RNG), "Google OAuth client secret"),
-    ("123456789012-" + S.rnd(32, "abcdefghijklmnopqrstuvwxyz0123456789", RNG) + ".apps.googleusercontent.com", "Google OAuth client ID"),
+    ("123456789012-" + S.rnd(32, "abcdefghijklmnopqrstuvwxyz0123456789", RNG) + ".apps.googleusercontent.com",
+     "Google OAuth client ID"),
     ("xoxb-" + "1234567890-" + S.rnd(24, rng=RNG), "Slack"),
     ("5123456789:" + S.rnd(35, S.B64URL, RNG), "Telegram"),
-    ("eyJhbGciOiJIUzI1NiJ9." + base64.urlsafe_b64encode(b'{"sub":"1"}').decode().rstrip("=") + "." + S.rnd(43, S.B64URL, RNG), "JWT"),
+    ("eyJhbGciOiJIUzI1NiJ9." + base64.urlsafe_b64encode(b'{"sub":"1"}').decode().rstrip("=") + "."
+     + S.rnd(43, S.B64URL, RNG), "JWT"),
     ("AKIA" + S.rnd(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", RNG), "AWS"),
     ("sk_live_" + S.rnd(24, rng=RNG), "Stripe"),
     ("https://api.x.com/2/users/me", "web address"),

@@ -151,7 +151,9 @@ def test_inprocess_bad_inputs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Ca
         assert rc == 2 and out == "" and err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_inprocess_tty_prompts_without_echo(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_inprocess_tty_prompts_without_echo(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     v = S.consumer_key(rng=RNG)
     asked: list[str] = []
 

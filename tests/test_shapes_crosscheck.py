@@ -78,7 +78,8 @@ def test_access_token_without_user_id_prefix() -> None:
 
 def test_same_value_in_two_fields() -> None:
     v = S.consumer_secret(rng=RNG)
-    r = by_id(crosscheck({K.CONSUMER_SECRET: v, K.ACCESS_TOKEN_SECRET: " " + v + "\n", K.CONSUMER_KEY: S.consumer_key(rng=RNG)}))
+    r = by_id(crosscheck({K.CONSUMER_SECRET: v, K.ACCESS_TOKEN_SECRET: " " + v + "\n",
+                          K.CONSUMER_KEY: S.consumer_key(rng=RNG)}))
     c = r["cross.duplicate-values"]
     assert c.status is Status.FAIL and c.diagnosis == "wrong-field"
     assert c.details["fields"] == [["consumer_secret", "access_token_secret"]]
@@ -93,8 +94,10 @@ def test_secret_in_identifier_field() -> None:
 
 
 @pytest.mark.parametrize("stem,a,b,make_a,make_b", [
-    ("consumer-pair", K.CONSUMER_KEY, K.CONSUMER_SECRET, lambda: S.consumer_key(rng=RNG), lambda: S.consumer_secret(rng=RNG)),
-    ("access-pair", K.ACCESS_TOKEN, K.ACCESS_TOKEN_SECRET, lambda: S.access_token(rng=RNG), lambda: S.access_token_secret(rng=RNG)),
+    ("consumer-pair", K.CONSUMER_KEY, K.CONSUMER_SECRET,
+     lambda: S.consumer_key(rng=RNG), lambda: S.consumer_secret(rng=RNG)),
+    ("access-pair", K.ACCESS_TOKEN, K.ACCESS_TOKEN_SECRET,
+     lambda: S.access_token(rng=RNG), lambda: S.access_token_secret(rng=RNG)),
     ("client-pair", K.CLIENT_ID, K.CLIENT_SECRET, lambda: S.client_id(rng=RNG), lambda: S.client_secret(RNG)),
 ])
 def test_swapped_pairs(stem: str, a: K, b: K, make_a, make_b) -> None:  # type: ignore[no-untyped-def]
@@ -112,7 +115,8 @@ def test_access_token_without_secret_and_reverse() -> None:
     r = by_id(crosscheck({K.ACCESS_TOKEN_SECRET: S.access_token_secret(rng=RNG)}))
     assert r["cross.access-pair-complete"].details["missing"] == "access_token"
     # both present but no consumer pair: signing as the user is impossible
-    r = by_id(crosscheck({K.ACCESS_TOKEN: S.access_token(rng=RNG), K.ACCESS_TOKEN_SECRET: S.access_token_secret(rng=RNG)}))
+    r = by_id(crosscheck({K.ACCESS_TOKEN: S.access_token(rng=RNG),
+                          K.ACCESS_TOKEN_SECRET: S.access_token_secret(rng=RNG)}))
     assert r["cross.access-pair-complete"].status is Status.WARN
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import sys
-
 from pathlib import Path
 
 import pytest
@@ -14,11 +13,11 @@ from hypothesis import strategies as st
 
 import shapes_samples as S
 from xkeys.cli import main
-from xkeys.core.crosscheck import crosscheck
-from xkeys.core.kinds import FIELDS, Kind
 from xkeys.commands import classify as classify_cmd
 from xkeys.core import crosscheck as crosscheck_mod
 from xkeys.core import kinds, redact, results, shapes
+from xkeys.core.crosscheck import crosscheck
+from xkeys.core.kinds import FIELDS, Kind
 from xkeys.core.shapes import classify, sanitize
 
 TOKENISH = S.ALNUM + "-_%=+/:. \"'\n\t\u200b\u00a0\u201c\u201d"

@@ -16,7 +16,13 @@ from xkeys.core import store as store_mod
 from xkeys.core.kinds import Kind
 from xkeys.core.redact import fingerprint
 from xkeys.core.store import (
-    ExportRecord, NoProfile, Profile, SecretStoreUnavailable, Store, StoreError, atomic_write,
+    ExportRecord,
+    NoProfile,
+    Profile,
+    SecretStoreUnavailable,
+    Store,
+    StoreError,
+    atomic_write,
 )
 
 CK = "Ab3dE5gH7jK9mN1pQ3sT5vW7y"  # 25

@@ -158,7 +158,8 @@ async def test_pin_failures_map_to_diagnoses(make_sandbox_client):
     req = await oauth1.request_token(c["consumer_key"], c["consumer_secret"], client=client)
     pin = pin_of((await approve_async(client, req.authorize_url)).text)
     with pytest.raises(FlowError) as exc:
-        await oauth1.exchange_pin(c["consumer_key"], c["consumer_secret"], req, "1234567" if pin != "1234567" else "7654321",
+        await oauth1.exchange_pin(c["consumer_key"], c["consumer_secret"], req,
+                                  "1234567" if pin != "1234567" else "7654321",
                                   client=client)
     assert exc.value.diagnosis == "invalid-pin"
     with pytest.raises(FlowError) as exc:

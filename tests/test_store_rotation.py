@@ -229,7 +229,9 @@ def test_interactive_values_are_asked_without_echo_and_rechecked(cfg, monkeypatc
     assert all(secret for _, secret in asked) and len(asked) == 3  # the wrong paste was asked again
 
 
-def _pty_session(argv: list[str], env: dict[str, str], script: list[tuple[str, str]], timeout: float = 60) -> tuple[int, str]:
+def _pty_session(
+    argv: list[str], env: dict[str, str], script: list[tuple[str, str]], timeout: float = 60
+) -> tuple[int, str]:
     """Run argv on a real pseudo-terminal (its controlling tty); answer each prompt in `script`
     (wait for the text, then type the answer). -> (exit code, everything the terminal showed)."""
     import pty
