@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from tmux_driver import Tmux, xkeys_command
 
 pytestmark = pytest.mark.e2e

@@ -14,8 +14,7 @@ from tui_helpers import screen_text, services
 from xkeys.core.kinds import Kind
 from xkeys.core.redact import MIN_RUN
 from xkeys.tui.screens.home import HomeScreen
-from xkeys.tui.screens.onboard import (FinishScreen, KeyEntryScreen, PortalStepScreen, PurposeScreen,
-                                       VerifyScreen)
+from xkeys.tui.screens.onboard import FinishScreen, KeyEntryScreen, PortalStepScreen, PurposeScreen, VerifyScreen
 from xkeys.tui.screens.troubleshoot import TroubleshootScreen
 from xkeys.tui.widgets.checks import CheckList, DiagnosisCard
 from xkeys.tui.widgets.secret_field import SecretField

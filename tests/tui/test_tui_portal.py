@@ -6,7 +6,12 @@ import pytest
 
 from xkeys.core.kinds import Kind
 from xkeys.core.portal import (
-    CONSOLE_URL, PRESETS, AuthPath, Permission, make_plan, scopes_for,
+    CONSOLE_URL,
+    PRESETS,
+    AuthPath,
+    Permission,
+    make_plan,
+    scopes_for,
 )
 
 SOCIALAPI_SCOPES = ("tweet.read tweet.write tweet.moderate.write users.read dm.read dm.write "

@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from conftest import Sandbox
 from tui_helpers import app as make_test_app
 from tui_helpers import services
 
+from conftest import Sandbox
 from xkeys.core.kinds import Kind
 from xkeys.tui.widgets.checks import DiagnosisCard
 from xkeys.tui.widgets.secret_field import SecretField

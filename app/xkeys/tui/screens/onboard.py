@@ -16,13 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
-from textual.widgets import (Button, Collapsible, Input, Label, RadioButton, RadioSet, Static,
-                             TextArea)
+from textual.widgets import Button, Collapsible, Input, Label, RadioButton, RadioSet, Static, TextArea
 
 from xkeys.core.kinds import Kind
 from xkeys.core.kinds import label as kind_label
-from xkeys.core.portal import (AUTH_PATH_TEXT, PERMISSION_LABEL, PRESETS, AuthPath, Permission,
-                               Plan, make_plan)
+from xkeys.core.portal import AUTH_PATH_TEXT, PERMISSION_LABEL, PRESETS, AuthPath, Permission, Plan, make_plan
 from xkeys.core.redact import scrub
 from xkeys.tui.screens.base import XScreen
 from xkeys.tui.screens.common import run_doctor_into, show_cards

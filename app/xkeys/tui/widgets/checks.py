@@ -63,7 +63,7 @@ def render_results(results: Iterable[CheckResult], *, grouped: bool = True, widt
             buckets.append(("Other", rest))
     else:
         buckets.append(("", results))
-    for n, (title, rows) in enumerate(buckets):
+    for title, rows in buckets:
         problems = [r for r in rows if _status(r) in (Status.FAIL, Status.WARN)]
         if title:
             out.append(title, style="bold underline")

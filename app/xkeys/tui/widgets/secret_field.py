@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -169,7 +170,8 @@ class SecretField(Vertical):
         else:
             conf = str(getattr(c, "confidence", "high"))
             self.status = "ok" if conf != "low" else "warn"
-            t.append("✓ " if self.status == "ok" else "! ", style="bold green" if self.status == "ok" else "bold yellow")
+            ok = self.status == "ok"
+            t.append("✓ " if ok else "! ", style="bold green" if ok else "bold yellow")
             t.append(kind_label(kind), style="bold")
             t.append(f" {masked(value, kind, self.safe)}")
             if conf != "high":
