@@ -338,3 +338,19 @@ def test_internal_links_point_at_headings(text: str) -> None:
     assert links
     for link in links:
         assert link in anchors, f"README links #{link}, which is no heading"
+
+
+def test_report_json_keys_are_the_ones_listed(text: str, tmp_path: Path) -> None:
+    import json
+
+    para = text[text.index("The JSON report has the keys") :]
+    para = para[: para.index("\n\n")]
+    per_field = para[para.index("(per\nfield:") : para.index(" - never a value)")]
+    listed_fields = set(re.findall(r"`([a-z_]+)`", per_field))
+    listed_top = set(re.findall(r"`([a-z_]+)`", para)) - listed_fields | {"credentials"}
+    out = tmp_path / "r.json"
+    rc, _ = _run([*_xkeys(), "report", "--demo", "--offline", "--format", "json", "-o", str(out)])
+    assert rc == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert set(doc) == listed_top
+    assert {k for row in doc["credentials"] for k in row} == listed_fields
