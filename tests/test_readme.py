@@ -354,3 +354,50 @@ def test_report_json_keys_are_the_ones_listed(text: str, tmp_path: Path) -> None
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert set(doc) == listed_top
     assert {k for row in doc["credentials"] for k in row} == listed_fields
+
+
+# ------------------------------------------------------------------------------ exit codes table
+
+
+def _clean_env(tmp_path: Path) -> dict[str, str]:
+    import os
+
+    from xkeys.core.kinds import KINDS
+
+    names = {n for info in KINDS.values() for n in info.env}
+    env = {k: v for k, v in os.environ.items() if k not in names and not k.startswith("XKEYS_")}
+    env["XKEYS_CONFIG_DIR"] = str(tmp_path / "cfg")
+    return env
+
+
+def test_exit_codes_table_holds(text: str, tmp_path: Path) -> None:
+    """A sample of the exit-code table's cells, each run for real."""
+    from xkeys.sandbox import demo_credentials
+
+    table = text[text.index("### Exit codes") : text.index("### Environment variables")]
+    assert "| `doctor` |" in table and "X unreachable" in table
+    c = demo_credentials(0)
+    env = _clean_env(tmp_path)
+    x = _xkeys()
+    cases: list[tuple[list[str], str, dict[str, str], int]] = [
+        ([*x, "classify"], c["bearer_token"], env, 0),
+        ([*x, "classify", "--field", "consumer_key"], c["bearer_token"], env, 1),
+        ([*x, "classify"], "", env, 2),
+        ([*x, "explain"], '{"errors":[{"code":89,"message":"Invalid or expired token."}]}', env, 0),
+        ([*x, "explain"], "hello world", env, 1),
+        ([*x, "explain"], "", env, 2),
+        ([*x, "scan", "-"], "nothing to see here\n", env, 1),
+        ([*x, "doctor", "--offline"], "", env, 2),  # no credentials found
+        ([*x, "doctor", "--api-base", "ftp://example.invalid"], "", env, 2),
+        (
+            [*x, "doctor", "--api-base", "http://127.0.0.1:9", "--timeout", "2", "--need", "read"],
+            "",
+            {**env, "X_API_KEY": c["consumer_key"], "X_API_SECRET": c["consumer_secret"]},
+            3,
+        ),
+        ([*x, "sandbox", "--scenario", "no-such-scenario"], "", env, 2),
+        ([*x, "profile", "delete", "no-such-profile", "--secret-store", "file"], "", env, 2),
+    ]
+    for cmd, stdin, e, want in cases:
+        rc, _ = _run(cmd, stdin=stdin, env=e)
+        assert rc == want, f"{' '.join(cmd[2:])}: exit {rc}, README says {want}"
