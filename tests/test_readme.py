@@ -401,3 +401,9 @@ def test_exit_codes_table_holds(text: str, tmp_path: Path) -> None:
     for cmd, stdin, e, want in cases:
         rc, _ = _run(cmd, stdin=stdin, env=e)
         assert rc == want, f"{' '.join(cmd[2:])}: exit {rc}, README says {want}"
+
+
+def test_every_benchmark_script_is_listed(text: str) -> None:
+    section = _section(text, "Benchmarks")
+    for script in sorted((ROOT / "bench").glob("bench_*.py")):
+        assert f"(bench/{script.name})" in section, f"bench/{script.name} is not in the README's Benchmarks table"
