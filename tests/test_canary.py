@@ -59,8 +59,10 @@ def make_canaries(seed: int = 7) -> dict[Kind, str]:
 
     b64url = string.ascii_letters + string.digits + "-_"
     client_raw = f"{MARK}ci{pick(14)}:1:ci".encode()
-    oauth2 = lambda kind: base64.urlsafe_b64encode(  # noqa: E731
-        f"{MARK}{pick(39)}:1760000000123:1:0:{kind}:1".encode()).decode().rstrip("=")
+
+    def oauth2(kind: str) -> str:
+        return base64.urlsafe_b64encode(f"{MARK}{pick(39)}:1760000000123:1:0:{kind}:1".encode()).decode().rstrip("=")
+
     return {
         Kind.CONSUMER_KEY: f"{MARK}ck{pick(19)}",
         Kind.CONSUMER_SECRET: f"{MARK}cs{pick(44)}",
