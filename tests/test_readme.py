@@ -45,12 +45,18 @@ def text() -> str:
 
 
 def _section(text: str, heading: str) -> str:
-    """The body of the `## heading` section (up to the next heading of level 1 or 2)."""
+    """The body of the `## heading` section (up to the next level 1 or 2 heading outside code)."""
     m = re.search(rf"^## {re.escape(heading)}\s*$", text, re.M)
     assert m, f"README has no '## {heading}' section"
-    rest = text[m.end() :]
-    end = re.search(r"^#{1,2} ", rest, re.M)
-    return rest[: end.start()] if end else rest
+    out: list[str] = []
+    fenced = False
+    for line in text[m.end() :].splitlines(keepends=True):
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and re.match(r"#{1,2} ", line):
+            break
+        out.append(line)
+    return "".join(out)
 
 
 # ------------------------------------------------------------------------------ generated blocks
