@@ -87,19 +87,36 @@ def read_sandbox(out: str) -> Row:
 def read_tui_paint(out: str) -> Row:
     m = re.search(r"^BENCH (\{.*\})$", out, re.M)
     if not m:
-        return Row("TUI first paint", "?", "<= 1.0 s", "?", None)
+        return Row("TUI first paint (bench_tui_paint)", "?", "<= 1.0 s", "?", None)
     d = json.loads(m.group(1))
-    return Row("TUI first paint", f"{d['figure_s']:.2f} s (bare python in tmux {d['bare_s']:.2f} s)",
+    return Row("TUI first paint (bench_tui_paint)", f"{d['figure_s']:.2f} s (bare python in tmux {d['bare_s']:.2f} s)",
                f"<= {d['goal_s']:.1f} s", f"{d['ratio_to_bare']:.1f}x bare python", bool(d["met"]))
 
 
+def read_tui(out: str) -> list[Row]:
+    """bench_tui.py (engineer F): first paint and time to the fix, each against its goal."""
+    m = re.search(r"^BENCH (\{.*\})$", out, re.M)
+    if not m:
+        return [Row("TUI (first paint, time to fix)", "?", "<= 1.0 s, <= 3.0 s", "?", None)]
+    d = json.loads(m.group(1))
+    rows = []
+    for key, title in (("first-paint", "TUI first paint (bench_tui)"), ("time-to-fix", "TUI time to the fix")):
+        if key in d:
+            v = d[key]
+            floor = f" (floor {d['floor_s']:.2f} s)" if "floor_s" in d else ""
+            rows.append(Row(title, f"{v['s']:.2f} s{floor}", f"<= {v['goal_s']:.1f} s",
+                            f"{v['ratio_to_goal']:.2f} of goal", bool(v["met"])))
+    return rows
+
+
 #: script -> (extra args for --quick, reader of its output)
-KNOWN: dict[str, tuple[list[str], Callable[[str], Row]]] = {
+KNOWN: dict[str, tuple[list[str], Callable[[str], Row | list[Row]]]] = {
     "bench_startup.py": (["--reps", "15"], read_startup),
     "bench_classify.py": (["--calls", "50000"], read_classify),
     "bench_doctor.py": (["--reps", "5", "--cli-reps", "3"], read_doctor),
     "bench_sandbox.py": (["--requests", "2000"], read_sandbox),
     "bench_tui_paint.py": (["--reps", "5"], read_tui_paint),
+    "bench_tui.py": (["--reps", "3"], read_tui),
 }
 
 
@@ -129,13 +146,15 @@ def main() -> int:
         print(out.rstrip() + f"\n   ({took:.1f} s)\n", flush=True)
         log.append(f"== {script.name}\n{out}")
         if reader is not None:
-            row = reader(out)
+            got = reader(out)
+            new = got if isinstance(got, list) else [got]
         else:
             last = next((ln.strip() for ln in reversed(out.splitlines()) if ln.strip()), "(no output)")
-            row = Row(script.stem.removeprefix("bench_"), last[:60], "see its output", "-", None)
+            new = [Row(script.stem.removeprefix("bench_"), last[:60], "see its output", "-", None)]
         if proc is None or proc.returncode != 0:
-            row.figure = f"{row.figure} (exit {proc.returncode if proc else 'timeout'})"
-        rows.append(row)
+            for row in new:
+                row.figure = f"{row.figure} (exit {proc.returncode if proc else 'timeout'})"
+        rows.extend(new)
     if a.log:
         Path(a.log).write_text("\n".join(log), encoding="utf-8")
     print_table(rows)
