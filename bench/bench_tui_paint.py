@@ -65,8 +65,13 @@ def main() -> int:
         return 0
     sock = f"xkeys-bench-{os.getpid()}"
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "TERM": "xterm-256color", "XKEYS_CONFIG_DIR": os.path.join(tmp, "cfg"),
-               "XKEYS_SECRET_STORE": "file", "NO_COLOR": "1"}
+        env = {
+            **os.environ,
+            "TERM": "xterm-256color",
+            "XKEYS_CONFIG_DIR": os.path.join(tmp, "cfg"),
+            "XKEYS_SECRET_STORE": "file",
+            "NO_COLOR": "1",
+        }
         env.pop("TMUX", None)
         py = sys.executable
         bare = [py, "-c", f"import time; print({' '.join(WORDS)!r}, flush=True); time.sleep(30)"]
@@ -93,13 +98,24 @@ def main() -> int:
     app_med, bare_med = statistics.median(times["app"]), statistics.median(times["bare"])
     print(f"tui first paint (`xkeys --demo` in tmux 80x24, median of {len(times['app'])} interleaved runs)")
     print(f"  bare python printing the same words: {bare_med:.3f} s")
-    print(f"  xkeys --demo home screen:            {app_med:.3f} s  "
-          f"(min {min(times['app']):.3f}, max {max(times['app']):.3f}; {missed} misses)")
+    print(
+        f"  xkeys --demo home screen:            {app_med:.3f} s  "
+        f"(min {min(times['app']):.3f}, max {max(times['app']):.3f}; {missed} misses)"
+    )
     print(f"  ratio to bare python: {app_med / bare_med:.2f}x;  added by the app: {app_med - bare_med:.3f} s")
     print(f"  first paint / {GOAL:.1f} s goal: {app_med / GOAL:.2f}  ({'OK' if app_med <= GOAL else 'OVER'})")
-    print("BENCH " + json.dumps({"figure_s": round(app_med, 3), "bare_s": round(bare_med, 3),
-                                 "ratio_to_bare": round(app_med / bare_med, 2), "goal_s": GOAL,
-                                 "met": app_med <= GOAL}))
+    print(
+        "BENCH "
+        + json.dumps(
+            {
+                "figure_s": round(app_med, 3),
+                "bare_s": round(bare_med, 3),
+                "ratio_to_bare": round(app_med / bare_med, 2),
+                "goal_s": GOAL,
+                "met": app_med <= GOAL,
+            }
+        )
+    )
     return 0
 
 

@@ -32,7 +32,7 @@ class Row:
     figure: str
     goal: str
     ratio: str
-    met: bool | None   # None: could not tell
+    met: bool | None  # None: could not tell
 
 
 def _num(pattern: str, text: str, group: int = 1) -> float | None:
@@ -43,14 +43,20 @@ def _num(pattern: str, text: str, group: int = 1) -> float | None:
 def read_startup(out: str) -> Row:
     # the first block is "as installed (bytecode cached)"; prefer the installed script's line
     block = out.split("start-up, this shell")[0]
-    m = re.search(r"xkeys --version \(installed script\)\s+([\d.]+) ms\s+\(([\d.]+)x", block) or \
-        re.search(r"python -m xkeys --version\s+([\d.]+) ms\s+\(([\d.]+)x", block)
+    m = re.search(r"xkeys --version \(installed script\)\s+([\d.]+) ms\s+\(([\d.]+)x", block) or re.search(
+        r"python -m xkeys --version\s+([\d.]+) ms\s+\(([\d.]+)x", block
+    )
     bare = _num(r"python -c pass\s+([\d.]+) ms", block)
     if not m:
         return Row("CLI start-up", "?", "<= 4x bare python", "?", None)
     ms, ratio = float(m.group(1)), float(m.group(2))
-    return Row("CLI start-up", f"xkeys --version {ms:.0f} ms vs python {bare or 0:.0f} ms",
-               "<= 4x bare python", f"{ratio:.2f}x", ratio <= 4.0)
+    return Row(
+        "CLI start-up",
+        f"xkeys --version {ms:.0f} ms vs python {bare or 0:.0f} ms",
+        "<= 4x bare python",
+        f"{ratio:.2f}x",
+        ratio <= 4.0,
+    )
 
 
 def read_classify(out: str) -> Row:
@@ -58,8 +64,13 @@ def read_classify(out: str) -> Row:
     ratio = _num(r"p99 / 1 ms budget: ([\d.]+)", out)
     if p99 is None:
         return Row("classify per call", "?", "p99 < 1 ms", "?", None)
-    return Row("classify per call", f"p50 {p50:.0f} us, p99 {p99:.0f} us", "p99 < 1 ms",
-               f"{ratio if ratio is not None else p99 / 1000:.3f} of budget", p99 < 1000)
+    return Row(
+        "classify per call",
+        f"p50 {p50:.0f} us, p99 {p99:.0f} us",
+        "p99 < 1 ms",
+        f"{ratio if ratio is not None else p99 / 1000:.3f} of budget",
+        p99 < 1000,
+    )
 
 
 def read_doctor(out: str) -> Row:
@@ -70,8 +81,13 @@ def read_doctor(out: str) -> Row:
     goal = "<= 2 round trips added for >= 5 probes at 0.5 s"
     if trips is None or probes is None:
         return Row("doctor concurrency", "?", goal, "?", None)
-    return Row("doctor concurrency", f"{int(probes)} probes: +{added:.2f} s at 0.5 s latency", goal,
-               f"{trips:.2f} round trips (sequential: {int(seq) if seq else '?'})", trips <= 2 and probes >= 5)
+    return Row(
+        "doctor concurrency",
+        f"{int(probes)} probes: +{added:.2f} s at 0.5 s latency",
+        goal,
+        f"{trips:.2f} round trips (sequential: {int(seq) if seq else '?'})",
+        trips <= 2 and probes >= 5,
+    )
 
 
 def read_sandbox(out: str) -> Row:
@@ -80,8 +96,13 @@ def read_sandbox(out: str) -> Row:
     if rate is None:
         return Row("sandbox throughput", "?", ">= 500 req/s", "?", None)
     extra = f" (server CPU allows {cap:.0f}/s per core)" if cap else ""
-    return Row("sandbox throughput", f"{rate:.0f} req/s on loopback{extra}", ">= 500 req/s",
-               f"{ratio:.2f}x goal" if ratio is not None else "?", rate >= 500)
+    return Row(
+        "sandbox throughput",
+        f"{rate:.0f} req/s on loopback{extra}",
+        ">= 500 req/s",
+        f"{ratio:.2f}x goal" if ratio is not None else "?",
+        rate >= 500,
+    )
 
 
 def read_tui_paint(out: str) -> Row:
@@ -89,8 +110,13 @@ def read_tui_paint(out: str) -> Row:
     if not m:
         return Row("TUI first paint (bench_tui_paint)", "?", "<= 1.0 s", "?", None)
     d = json.loads(m.group(1))
-    return Row("TUI first paint (bench_tui_paint)", f"{d['figure_s']:.2f} s (bare python in tmux {d['bare_s']:.2f} s)",
-               f"<= {d['goal_s']:.1f} s", f"{d['ratio_to_bare']:.1f}x bare python", bool(d["met"]))
+    return Row(
+        "TUI first paint (bench_tui_paint)",
+        f"{d['figure_s']:.2f} s (bare python in tmux {d['bare_s']:.2f} s)",
+        f"<= {d['goal_s']:.1f} s",
+        f"{d['ratio_to_bare']:.1f}x bare python",
+        bool(d["met"]),
+    )
 
 
 def read_tui(out: str) -> list[Row]:
@@ -104,8 +130,15 @@ def read_tui(out: str) -> list[Row]:
         if key in d:
             v = d[key]
             floor = f" (floor {d['floor_s']:.2f} s)" if "floor_s" in d else ""
-            rows.append(Row(title, f"{v['s']:.2f} s{floor}", f"<= {v['goal_s']:.1f} s",
-                            f"{v['ratio_to_goal']:.2f} of goal", bool(v["met"])))
+            rows.append(
+                Row(
+                    title,
+                    f"{v['s']:.2f} s{floor}",
+                    f"<= {v['goal_s']:.1f} s",
+                    f"{v['ratio_to_goal']:.2f} of goal",
+                    bool(v["met"]),
+                )
+            )
     return rows
 
 
@@ -165,11 +198,11 @@ def print_table(rows: list[Row]) -> None:
     head = ("benchmark", "figure", "goal", "ratio", "met?")
     cells = [(r.name, r.figure, r.goal, r.ratio, {True: "yes", False: "NO", None: "?"}[r.met]) for r in rows]
     widths = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(head)]
-    line = "| " + " | ".join(h.ljust(w) for h, w in zip(head, widths)) + " |"
+    line = "| " + " | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)) + " |"
     print(line)
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for c in cells:
-        print("| " + " | ".join(v.ljust(w) for v, w in zip(c, widths)) + " |")
+        print("| " + " | ".join(v.ljust(w) for v, w in zip(c, widths, strict=True)) + " |")
 
 
 if __name__ == "__main__":

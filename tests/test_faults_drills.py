@@ -67,7 +67,9 @@ def seed_for(fault: str, n: int = MAX_REQUESTS) -> int:
 
 
 @pytest.fixture
-def target(request: pytest.FixtureRequest, make_sandbox_server: Callable[..., SandboxHandle]) -> Iterator[tuple[str, str, str]]:
+def target(
+    request: pytest.FixtureRequest, make_sandbox_server: Callable[..., SandboxHandle]
+) -> Iterator[tuple[str, str, str]]:
     """(fault, base URL, bearer token) for the drilled fault."""
     fault: str = request.param
     if fault == "refused":
@@ -95,20 +97,33 @@ DRILLS = [*FAULTS, "refused"]
 
 def _env(tmp_path: Path, token: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in searched_names() and not k.startswith("XKEYS_")}
-    env.update({"XKEYS_CONFIG_DIR": str(tmp_path / "cfg"), "XKEYS_SECRET_STORE": "file", "NO_COLOR": "1",
-                "PYTHONIOENCODING": "utf-8", "X_BEARER_TOKEN": token})
+    env.update(
+        {
+            "XKEYS_CONFIG_DIR": str(tmp_path / "cfg"),
+            "XKEYS_SECRET_STORE": "file",
+            "NO_COLOR": "1",
+            "PYTHONIOENCODING": "utf-8",
+            "X_BEARER_TOKEN": token,
+        }
+    )
     return env
 
 
 def xkeys(tmp_path: Path, token: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "xkeys", *args], capture_output=True, text=True,
-                          env=_env(tmp_path, token), timeout=60, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "xkeys", *args],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path, token),
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def assert_clean(text: str, token: str) -> None:
     assert "Traceback" not in text and 'File "' not in text, text[-2000:]
     for i in range(len(token) - MIN_RUN + 1):
-        run = token[i:i + MIN_RUN]
+        run = token[i : i + MIN_RUN]
         if run != "A" * MIN_RUN:  # a bearer starts with 21 A's: public, not the secret part
             assert run not in text, "the bearer token leaked"
 
@@ -196,9 +211,15 @@ async def test_tui_troubleshoot_names_the_fault(target: tuple[str, str, str]) ->
     fault, base, token = target
     diagnosis, exit_code, _, _ = EXPECTED[fault]
     fixed = datetime(2026, 3, 14, 12, 0, tzinfo=timezone.utc)
-    services = Services(http_client=lambda: create_client(base, float(TIMEOUT)), api_base=base,
-                        clock=lambda: fixed, store_factory=None, clipboard=lambda _t: True,
-                        open_browser=lambda _u: True, environ={})
+    services = Services(
+        http_client=lambda: create_client(base, float(TIMEOUT)),
+        api_base=base,
+        clock=lambda: fixed,
+        store_factory=None,
+        clipboard=lambda _t: True,
+        open_browser=lambda _u: True,
+        environ={},
+    )
     info = {"base_url": base, "scenario": "flaky", "credentials": {"bearer_token": token}}
     app = make_app("troubleshoot", services=services, sandbox_info=info, clock=lambda: fixed)
     async with app.run_test(size=(100, 40)) as pilot:

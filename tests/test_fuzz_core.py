@@ -103,13 +103,13 @@ class Cred:
             public = 0
             m = _USER_ID.match(form)
             if m:
-                public = len(m.group(1))        # the user id; the run may not pass the dash
+                public = len(m.group(1))  # the user id; the run may not pass the dash
             elif form.startswith("A" * MIN_RUN):
                 public = len(form) - len(form.lstrip("A"))
             for i in range(len(form) - MIN_RUN + 1):
                 if i + MIN_RUN <= public:
                     continue
-                out.add(form[i:i + MIN_RUN])
+                out.add(form[i : i + MIN_RUN])
         return out
 
 
@@ -126,18 +126,41 @@ _GEN_NAMES = sorted(GENERATORS)
 
 _TOKENISH = S.ALNUM + "-_%=+/:.,;\"'`{}[]()<>#$ \t\n\r\u200b\u00a0\u201c\u201d\ufeff"
 _NOISE_LINES = (
-    "", "\n", "# comment", "DEBUG=true", "PORT=8080", "LOG_LEVEL=info", "DATABASE_URL=postgres://db/app",
-    "OPENAI_API_KEY=sk-proj-placeholder", "X_API_KEY=your-key-here", "TWITTER_BEARER_TOKEN=",
-    "HTTP/1.1 401 Unauthorized", "content-type: application/json; charset=utf-8",
+    "",
+    "\n",
+    "# comment",
+    "DEBUG=true",
+    "PORT=8080",
+    "LOG_LEVEL=info",
+    "DATABASE_URL=postgres://db/app",
+    "OPENAI_API_KEY=sk-proj-placeholder",
+    "X_API_KEY=your-key-here",
+    "TWITTER_BEARER_TOKEN=",
+    "HTTP/1.1 401 Unauthorized",
+    "content-type: application/json; charset=utf-8",
     '{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}',
     '{"errors":[{"code":32,"message":"Could not authenticate you."}]}',
     '{"errors":[{"code":89,"message":"Invalid or expired token."}]}',
     '{"errors":[{"message":"You currently have access to a subset of X API V2 endpoints","code":453}]}',
-    "tweepy.errors.Forbidden: 403 Forbidden", "429 Too Many Requests", "x-rate-limit-remaining: 0",
-    "httpx.ConnectError: [Errno -2] Name or service not known", "Traceback (most recent call last):",
+    "tweepy.errors.Forbidden: 403 Forbidden",
+    "429 Too Many Requests",
+    "x-rate-limit-remaining: 0",
+    "httpx.ConnectError: [Errno -2] Name or service not known",
+    "Traceback (most recent call last):",
     '{"error":"invalid_request","error_description":"Value passed for the authorization code was invalid."}',
-    "<html><body><h1>Over capacity</h1></body></html>", "date: Thu, 26 Nov 2026 21:00:00 UTC",
-    "[twitter]", "---", "auth:", "  apps:", "profiles:", "{", "}", "=", ":", "export", "ENV",
+    "<html><body><h1>Over capacity</h1></body></html>",
+    "date: Thu, 26 Nov 2026 21:00:00 UTC",
+    "[twitter]",
+    "---",
+    "auth:",
+    "  apps:",
+    "profiles:",
+    "{",
+    "}",
+    "=",
+    ":",
+    "export",
+    "ENV",
 )
 
 
@@ -145,15 +168,22 @@ def wild_text(rng: random.Random) -> str:
     """Any unicode (no lone surrogates): controls, combining marks, RTL, emoji, CJK..."""
     out = []
     for _ in range(rng.randrange(25)):
-        cp = rng.choice((rng.randrange(0x20), rng.randrange(0x80, 0x800), rng.randrange(0x800, 0xD800),
-                         rng.randrange(0xE000, 0x110000), rng.randrange(0x20, 0x7F)))
+        cp = rng.choice(
+            (
+                rng.randrange(0x20),
+                rng.randrange(0x80, 0x800),
+                rng.randrange(0x800, 0xD800),
+                rng.randrange(0xE000, 0x110000),
+                rng.randrange(0x20, 0x7F),
+            )
+        )
         out.append(chr(cp))
     return "".join(out)
 
 
 def make_noise(rng: random.Random, wild: str | None) -> str:
     pick = rng.randrange(4)
-    if pick == 0:                                        # any unicode
+    if pick == 0:  # any unicode
         return wild if wild is not None else wild_text(rng)
     if pick == 1:
         return "".join(rng.choice(_TOKENISH) for _ in range(rng.randrange(40)))
@@ -169,14 +199,14 @@ LAYOUTS: dict[str, Callable[[str, str], str]] = {
     "zero-width": lambda n, v: f"\u200b{v}\u200b",
     "nbsp": lambda n, v: f"\u00a0{v}\u00a0",
     "bearer-prefix": lambda n, v: f"Bearer {v}",
-    "wrapped": lambda n, v: v[: len(v) // 2] + "\n" + v[len(v) // 2:],
+    "wrapped": lambda n, v: v[: len(v) // 2] + "\n" + v[len(v) // 2 :],
     "dotenv": lambda n, v: f"{n}={v}",
     "dotenv-export": lambda n, v: f'export {n}="{v}"',
     "dotenv-single": lambda n, v: f"{n}='{v}'",
     "dotenv-comment": lambda n, v: f"# {n}={v}",
     "dotenv-crlf": lambda n, v: f"{n}={v}\r",
     "yaml": lambda n, v: f"{n.lower()}: {v}",
-    "yaml-quoted": lambda n, v: f"  {n.lower()}: \"{v}\"",
+    "yaml-quoted": lambda n, v: f'  {n.lower()}: "{v}"',
     "json": lambda n, v: json.dumps({n: v}),
     "json-nested": lambda n, v: json.dumps({"Twitter": {"Credentials": {n: v, "Enabled": True}}}, indent=2),
     "portal": lambda n, v: f"{n.replace('_', ' ').title()}\n{v}",
@@ -202,8 +232,20 @@ def make_piece(rng: random.Random, wild: str | None) -> tuple[str, list[Cred]]:
 
 
 _LAYOUT_NAMES = sorted(LAYOUTS)
-_VALUE_LAYOUTS = ("bare", "bare", "quoted", "smart-quoted", "padded", "zero-width", "nbsp",
-                  "bearer-prefix", "wrapped", "dotenv", "dotenv-export", "yaml")
+_VALUE_LAYOUTS = (
+    "bare",
+    "bare",
+    "quoted",
+    "smart-quoted",
+    "padded",
+    "zero-width",
+    "nbsp",
+    "bearer-prefix",
+    "wrapped",
+    "dotenv",
+    "dotenv-export",
+    "yaml",
+)
 
 
 #: how pieces are joined. Not "" (pieces glued together): scan then shows a name that has a
@@ -295,8 +337,8 @@ def assert_no_echo(rendered: str, embedded: list[Cred], what: str) -> None:
     for c in embedded:
         for run in c.secret_runs():
             assert run not in rendered, (
-                f"{what} echoes a {MIN_RUN}-character run of the embedded {c.gen} "
-                f"(fp {redact.fingerprint(c.value)})")
+                f"{what} echoes a {MIN_RUN}-character run of the embedded {c.gen} (fp {redact.fingerprint(c.value)})"
+            )
 
 
 def check_classify(text: str, embedded: list[Cred], field: Kind | None) -> None:
@@ -319,8 +361,7 @@ def check_scan(text: str, embedded: list[Cred], filename: str | None) -> None:
     d = r.to_dict()
     # names (field, profile, placeholders, ignored) are shown: a name glued to a credential, or
     # a YAML key made of a whole pasted line, must not carry it (scan shows such runs redacted)
-    rendered = "\n".join([json.dumps(d, ensure_ascii=False), repr(r), *(repr(f) for f in r.findings),
-                           *_scan_names(r)])
+    rendered = "\n".join([json.dumps(d, ensure_ascii=False), repr(r), *(repr(f) for f in r.findings), *_scan_names(r)])
     assert_no_echo(rendered, embedded, "scan")
     for f in r.findings:
         value = f._value
@@ -352,13 +393,18 @@ def check_from_response(status: int, headers: dict[str, str], body: str, embedde
 # ------------------------------------------------------------------------------------------
 # the quick run (normal suite) and the slow run (CI, `-m slow`)
 
-QUICK = settings(max_examples=300, deadline=None, database=None,
-                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+QUICK = settings(
+    max_examples=300,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 #: 100k examples per target (about 7.5 min of CPU for the three; see the module docstring).
 #: XKEYS_FUZZ_EXAMPLES overrides the count, e.g. for a longer local soak or a timing sample.
 SLOW_EXAMPLES = int(os.environ.get("XKEYS_FUZZ_EXAMPLES", "100000"))
-SLOW = settings(max_examples=SLOW_EXAMPLES, deadline=None, database=None, print_blob=True,
-                suppress_health_check=list(HealthCheck))
+SLOW = settings(
+    max_examples=SLOW_EXAMPLES, deadline=None, database=None, print_blob=True, suppress_health_check=list(HealthCheck)
+)
 
 
 @QUICK
@@ -425,18 +471,18 @@ def test_fuzz_explain_slow(case: tuple[str, list[Cred]]) -> None:
 def test_no_echo_check_catches_a_leak() -> None:
     c = Cred("consumer_secret", S.consumer_secret(rng=random.Random(1)), "X_API_SECRET")
     with pytest.raises(AssertionError):
-        assert_no_echo(f"message: {c.value[5:5 + MIN_RUN]}", [c], "probe")
+        assert_no_echo(f"message: {c.value[5 : 5 + MIN_RUN]}", [c], "probe")
     assert_no_echo(f"fp {redact.fingerprint(c.value)}, {len(c.value)} chars", [c], "probe")
 
 
 def test_public_parts_are_exempt_but_nothing_else() -> None:
     at = Cred("access_token", S.access_token(user_id="1234567890123456789", rng=random.Random(2)), "X_ACCESS_TOKEN")
     runs = at.secret_runs()
-    assert "123456789012" not in runs            # inside the public user id
-    assert at.value[8:8 + MIN_RUN] in runs       # crosses the dash: secret
+    assert "123456789012" not in runs  # inside the public user id
+    assert at.value[8 : 8 + MIN_RUN] in runs  # crosses the dash: secret
     bt = Cred("bearer_token", S.bearer(rng=random.Random(3)), "X_BEARER_TOKEN")
     assert "A" * MIN_RUN not in bt.secret_runs()
-    assert bt.value[15:15 + MIN_RUN] in bt.secret_runs()
+    assert bt.value[15 : 15 + MIN_RUN] in bt.secret_runs()
 
 
 def test_strategies_cover_every_generator_and_layout() -> None:
@@ -456,11 +502,14 @@ _CK = S.consumer_key(rng=random.Random(6))
 _XAI = S.xai_key(rng=random.Random(7))
 
 
-@pytest.mark.parametrize("text,cred", [
-    pytest.param(f"Error: [twitter]\nx_bearer_token = {_B} Error: 401 Unauthorized", _B, id="yaml-key-is-a-line"),
-    pytest.param(f"{_CK}X_BEARER_TOKEN={_B}", _CK, id="key-glued-to-name"),
-    pytest.param(f"{_XAI} =", _XAI, id="key-as-ini-name"),
-])
+@pytest.mark.parametrize(
+    "text,cred",
+    [
+        pytest.param(f"Error: [twitter]\nx_bearer_token = {_B} Error: 401 Unauthorized", _B, id="yaml-key-is-a-line"),
+        pytest.param(f"{_CK}X_BEARER_TOKEN={_B}", _CK, id="key-glued-to-name"),
+        pytest.param(f"{_XAI} =", _XAI, id="key-as-ini-name"),
+    ],
+)
 def test_scan_name_never_carries_a_credential(text: str, cred: str) -> None:
     r = scan(text)
     rendered = json.dumps(r.to_dict(), ensure_ascii=False) + repr(r)
