@@ -471,3 +471,16 @@ async def test_demo_mode_with_a_real_sandbox_server() -> None:
         assert app.services.api_base.startswith("http://127.0.0.1:")
         assert "write-permission-missing" in {c.diag_id for c in app.screen.query(DiagnosisCard)}
     assert app.sandbox_handle is not None
+
+
+async def test_env_file_option_opens_troubleshoot_on_that_file(make_sandbox: Any, tmp_path: Path) -> None:
+    sb = make_sandbox("read-only")
+    env = tmp_path / "bot.env"
+    env.write_text(sb.env_text())
+    app = make_test_app("troubleshoot", services=sb.services, env_file=str(env))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.source == "envfile"
+        assert screen.report is not None
+        assert "write-permission-missing" in {c.diag_id for c in screen.query(DiagnosisCard)}

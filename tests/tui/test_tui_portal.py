@@ -82,3 +82,9 @@ def test_every_step_points_at_console_x_com_never_x_ai() -> None:
                 assert step.source.startswith("FACTS.md"), step.id
     sign_in = make_plan().steps[0]
     assert any("console.x.ai" in w for w in sign_in.warnings)
+
+
+def test_next_steps_follow_the_preset_or_the_path() -> None:
+    assert make_plan("socialapi").next_steps == PRESETS["socialapi"].handoff
+    assert any("xkeys login pkce" in s for s in make_plan("custom", auth_path=AuthPath.OAUTH2).next_steps)
+    assert any("xkeys login pin" in s for s in make_plan("custom", auth_path=AuthPath.USER_TOKENS).next_steps)

@@ -203,6 +203,26 @@ PRESETS: dict[str, Preset] = {
 }
 
 
+#: what to do after onboarding, per path, when no integrator takes over (custom preset):
+#: OAuth 1.0a tokens from the portal never expire (FACTS.md §2 PIN flow); OAuth 2.0 user tokens
+#: come from a PKCE sign-in and expire after 2 hours unless refreshed (FACTS.md §2).
+PATH_NEXT_STEPS: dict[AuthPath, tuple[str, ...]] = {
+    AuthPath.USER_TOKENS: (
+        "Your script signs requests with all four OAuth 1.0a values; the bearer is for app-only reads.",
+        "To act as another account, get its tokens with `xkeys login pin` (no callback server needed).",
+    ),
+    AuthPath.OAUTH2: (
+        "Sign an account in with `xkeys login pkce` to get an OAuth 2.0 user token "
+        "(the callback URL must match exactly).",
+        "User tokens expire after 2 hours: keep offline.access and refresh with `xkeys token refresh`.",
+    ),
+    AuthPath.BOTH: (
+        "OAuth 1.0a values sign your own scripts; `xkeys login pkce` gets OAuth 2.0 user tokens.",
+        "OAuth 2.0 user tokens expire after 2 hours: refresh with `xkeys token refresh`.",
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Choice:
     """A setting in a portal form and exactly what to pick."""
@@ -250,6 +270,13 @@ class Plan:
     fields: tuple[Kind, ...]
     optional: tuple[Kind, ...]
     steps: tuple[PortalStep, ...] = field(default=())
+
+    @property
+    def next_steps(self) -> tuple[str, ...]:
+        """After onboarding: the integrator's hand-off, else what the path needs next."""
+        if self.preset.id != "custom":
+            return self.preset.handoff
+        return PATH_NEXT_STEPS[self.auth_path] + self.preset.handoff
 
     @property
     def need(self) -> str:

@@ -450,7 +450,7 @@ class FinishScreen(WizardScreen):
 
     def _next_steps(self) -> Text:
         t = Text("\nWhat next\n", style="bold")
-        steps = list(self.state.plan.preset.handoff) + [
+        steps = list(self.state.plan.next_steps) + [
             "Check again any time: `xkeys doctor` (or Troubleshoot here).",
         ]
         for i, s in enumerate(steps, 1):

@@ -47,6 +47,8 @@ class TroubleshootScreen(XScreen):
         self.support = support
         self.need = need
         self.report: Any | None = None
+        #: the chosen source, once known (the radio set reports a change asynchronously)
+        self._source: str | None = None
 
     def _sources(self) -> list[tuple[str, str]]:
         return [s for s in SOURCES if s[0] != "demo" or self.xapp.demo]
@@ -80,6 +82,11 @@ class TroubleshootScreen(XScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        if self.xapp.env_file:  # `xkeys troubleshoot --env-file F`: start on that file
+            self.query_one("#src-envfile", RadioButton).value = True
+            self.query_one("#env-path", Input).value = self.xapp.env_file
+            self._source = "envfile"
+            self.auto = True
         self._sync_source()
         if self.auto:
             self.action_check()
@@ -89,6 +96,8 @@ class TroubleshootScreen(XScreen):
     # -- source ------------------------------------------------------------------------------
     @property
     def source(self) -> str:
+        if self._source is not None:
+            return self._source
         rs = self.query_one("#source", RadioSet)
         btn = rs.pressed_button
         return (btn.id or "src-profile")[4:] if btn is not None else "profile"
@@ -100,6 +109,7 @@ class TroubleshootScreen(XScreen):
 
     @on(RadioSet.Changed, "#source")
     def _source_changed(self, event: RadioSet.Changed) -> None:
+        self._source = (event.pressed.id or "src-profile")[4:]
         self._sync_source()
 
     @on(Select.Changed, "#need")
