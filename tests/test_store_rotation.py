@@ -236,6 +236,7 @@ def _pty_session(
     (wait for the text, then type the answer). -> (exit code, everything the terminal showed)."""
     import pty
     import select
+    import signal
     import time
 
     pid, fd = pty.fork()
@@ -263,16 +264,21 @@ def _pty_session(
         return True
 
     alive = True
+    seen_upto = 0  # only output after the last answer can satisfy the next prompt
     while steps and alive and time.monotonic() < deadline:
         expect, answer = steps[0]
         alive = pump(0.2)
-        if expect.encode() in shown:
+        if expect.encode() in shown[seen_upto:]:
             os.write(fd, answer.encode() + b"\r")
             shown += b"\n<<typed>>\n"
+            seen_upto = len(shown)
             steps.pop(0)
     while alive and time.monotonic() < deadline:
         alive = pump(0.2)
-    _, status = os.waitpid(pid, 0)
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done == 0:  # still waiting for input past the deadline: never hang the suite
+        os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
     os.close(fd)
     assert not steps, f"never saw {steps[0][0]!r}; the terminal showed:\n{shown.decode(errors='replace')}"
     return os.waitstatus_to_exitcode(status), shown.decode(errors="replace")
