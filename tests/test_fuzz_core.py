@@ -14,9 +14,9 @@ exception text. Properties, for every input:
 
 Two sizes: a quick run (a few hundred examples per target, ~10 s) in the normal suite, and a
 slow run (100k examples per target) marked `slow` for the separate CI invocation:
-`python -m pytest -m slow -p no:cacheprovider tests/test_fuzz_core.py`. Its cost, measured on a
-2-core machine at load ~2: 1.5 ms of CPU per example, so about 7.5 min of CPU (one core) for the
-3 x 100k; `XKEYS_FUZZ_EXAMPLES=N` changes the count (a timing sample, a longer local soak).
+`python -m pytest -m slow -p no:cacheprovider tests/test_fuzz_core.py`. Its cost, measured on
+a 2-core machine at load ~2: 541 s of CPU (9.5 min wall, one core) for the 3 x 100k examples;
+`XKEYS_FUZZ_EXAMPLES=N` changes the count (a timing sample, a longer local soak).
 """
 
 from __future__ import annotations
@@ -399,7 +399,7 @@ QUICK = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-#: 100k examples per target (about 7.5 min of CPU for the three; see the module docstring).
+#: 100k examples per target (about 9 min of CPU for the three; see the module docstring).
 #: XKEYS_FUZZ_EXAMPLES overrides the count, e.g. for a longer local soak or a timing sample.
 SLOW_EXAMPLES = int(os.environ.get("XKEYS_FUZZ_EXAMPLES", "100000"))
 SLOW = settings(
