@@ -169,7 +169,8 @@ async def test_onboarding_oauth1_whole_path_on_the_sandbox(make_sandbox: Any, fi
         screen.query_one("#paste-all").collapsed = False
         await pilot.pause()
         screen.query_one("#paste-box").text = sb.env_text()
-        await pilot.click("#fill")
+        pilot.app.screen.query_one("#fill").press()
+        await pilot.pause()
         await pilot.pause()
         for f in screen.query(SecretField):
             assert f.status == "ok", (f.kind, f.status)
@@ -189,7 +190,8 @@ async def test_onboarding_oauth1_whole_path_on_the_sandbox(make_sandbox: Any, fi
         await pilot.press("ctrl+n")
         assert isinstance(app.screen, FinishScreen)
         await pilot.pause()
-        await pilot.click("#save")
+        pilot.app.screen.query_one("#save").press()
+        await pilot.pause()
         await settle(pilot)
         assert "Saved" in screen_text(app)
         saved = file_store.load("default")
@@ -218,7 +220,8 @@ async def test_onboarding_oauth2_socialapi_exports_a_0600_env(make_sandbox: Any,
         assert str(checks["probe.oauth2-client"].status) == "pass"
         await pilot.press("ctrl+n")
         await pilot.pause()
-        await pilot.click("#save")
+        pilot.app.screen.query_one("#save").press()
+        await pilot.pause()
         await settle(pilot)
         env = tmp_path / ".env.socialapi"
         assert env.exists(), screen_text(app)
@@ -265,7 +268,8 @@ async def test_wrong_field_warning_and_move(make_sandbox: Any) -> None:
         text = screen_text(app)
         assert "Client ID" in text and "✗" in text
         assert not leaked(text, [sb.credentials["client_id"]])
-        await pilot.click("#field-consumer_key .move")
+        pilot.app.screen.query_one("#field-consumer_key .move").press()
+        await pilot.pause()
         await pilot.pause()
         target = app.screen.query_one("#field-client_id", SecretField)
         assert target.value == sb.credentials["client_id"] and target.status == "ok"
@@ -287,7 +291,8 @@ async def test_reveal_toggle_and_safe_mode(make_sandbox: Any) -> None:
         secret = sb.credentials["consumer_secret"]
         field = await _type_into(pilot, Kind.CONSUMER_SECRET, secret)
         assert not leaked(screen_text(app), [secret])
-        await pilot.click("#field-consumer_secret .reveal")
+        pilot.app.screen.query_one("#field-consumer_secret .reveal").press()
+        await pilot.pause()
         await pilot.pause()
         assert field.input.password is False
         assert leaked(screen_text(app), [secret])  # revealed on request
@@ -321,7 +326,7 @@ async def test_bad_pastes_never_crash(make_sandbox: Any) -> None:
         for paste in BAD_PASTES:
             app.clear_notifications()
             screen.query_one("#paste-box").text = paste
-            await pilot.click("#fill")
+            screen.query_one("#fill").press()
             await settle(pilot)
             assert all(f.status == "empty" for f in screen.query(SecretField)), repr(paste[:20])
             messages = [str(n.message) for n in app._notifications]
@@ -460,7 +465,8 @@ async def test_paste_an_error_explains_it(error: str, diag: str) -> None:
         await settle(pilot)
         screen = app.screen
         screen.query_one("#error-box").text = error
-        await pilot.click("#explain")
+        pilot.app.screen.query_one("#explain").press()
+        await pilot.pause()
         await settle(pilot)
         cards = list(screen.query("#explained DiagnosisCard").results(DiagnosisCard))
         assert [c.diag_id for c in cards] == [diag]

@@ -166,7 +166,8 @@ def test_snapshot_finish_exported(snap_compare: Any, tmp_path: Path) -> None:
         await settle(pilot)
         await pilot.press("ctrl+n")
         await pilot.pause()
-        await pilot.click("#save")
+        pilot.app.screen.query_one("#save").press()
+        await pilot.pause()
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run)
@@ -208,7 +209,8 @@ def test_snapshot_troubleshoot_explain(snap_compare: Any) -> None:
         screen = pilot.app.screen
         screen.query_one("#error-box").text = (
             '{"errors":[{"code":261,"message":"Application cannot perform write actions."}]}')
-        await pilot.click("#explain")
+        pilot.app.screen.query_one("#explain").press()
+        await pilot.pause()
         await settle(pilot)
         screen.query_one("#explained").scroll_visible(top=True, animate=False)
         await pilot.pause()
