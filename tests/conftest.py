@@ -87,3 +87,16 @@ def make_sandbox_server() -> Iterator[Callable[..., SandboxHandle]]:
     yield make
     for handle in started:
         handle.stop()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_global_redactor() -> Iterator[None]:
+    """Each test starts with the process-wide redactor as it found it: values one test loads
+    (placeholders included) must not change what another test's output looks like."""
+    from xkeys.core import redact
+
+    g = redact.GLOBAL
+    saved = (set(g._secrets), g._windows, g._runs)
+    yield
+    with g._lock:
+        g._secrets, g._windows, g._runs = saved

@@ -151,6 +151,27 @@ def _windows(text: str) -> set[str]:
     return {w for w in out if not (w[0].isspace() or w[-1].isspace())}
 
 
+_VOCAB_WINDOWS: frozenset[str] | None = None
+
+
+def _vocabulary_windows() -> frozenset[str]:
+    """Runs of xkeys' own public words: kind ids, portal labels, aliases and env var names.
+
+    A real credential never contains them (FACTS.md section 1: alphanumerics, `%`, `-`, `_`
+    in random order), so leaving them out costs nothing and keeps reports readable.
+    """
+    global _VOCAB_WINDOWS
+    if _VOCAB_WINDOWS is None:
+        from xkeys.core.kinds import KINDS
+
+        words: set[str] = set()
+        for kind, info in KINDS.items():
+            for term in (kind.value, info.label, *info.aliases, *info.env):
+                words |= {term, term.lower(), term.upper(), term.replace(" ", "_").lower()}
+        _VOCAB_WINDOWS = frozenset(w for term in words for w in _windows(term))
+    return _VOCAB_WINDOWS
+
+
 # --------------------------------------------------------------------------- the redactor
 
 
@@ -196,7 +217,9 @@ class Redactor:
         public = _USER_ID_PREFIX.match(clean)
         if public:  # runs wholly inside `<user id>-` are public (the id X returns as users/me)
             found -= _windows(public.group(0))
-        return found
+        # a placeholder such as `your_consumer_key_here` must not make xkeys' own vocabulary
+        # (field ids, labels, env var names) vanish from every later output
+        return found - _vocabulary_windows()
 
     @property
     def secrets(self) -> frozenset[str]:
