@@ -34,8 +34,13 @@ from xkeys.core.kinds import KINDS, Kind  # noqa: E402
 
 
 def start_sandbox(latency: float) -> tuple[subprocess.Popen[str], dict[str, Any]]:
-    proc = subprocess.Popen([sys.executable, "-m", "xkeys", "sandbox", "--latency", str(latency)],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "xkeys", "sandbox", "--latency", str(latency)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline()
     if not line:
@@ -53,8 +58,9 @@ def stop(proc: subprocess.Popen[str]) -> None:
 
 
 async def one_run(info: dict[str, Any]) -> tuple[float, Any]:
-    creds = Credentials(values={Kind(k): v for k, v in info["credentials"].items()},
-                        redirect_uri=info.get("redirect_uri"))
+    creds = Credentials(
+        values={Kind(k): v for k, v in info["credentials"].items()}, redirect_uri=info.get("redirect_uri")
+    )
     t = time.perf_counter()
     report = await run_doctor(creds, api_base=info["base_url"], timeout=10)
     return time.perf_counter() - t, report
@@ -88,9 +94,14 @@ def cli(fast: dict[str, Any], slow: dict[str, Any], reps: int) -> tuple[list[flo
         for _ in range(reps):
             for info, times in ((fast, t_fast), (slow, t_slow)):
                 t = time.perf_counter()
-                out = subprocess.run([sys.executable, "-m", "xkeys", "doctor", "--json",
-                                      "--api-base", info["base_url"]],
-                                     env=env, capture_output=True, text=True, cwd=ROOT, stdin=subprocess.DEVNULL)
+                out = subprocess.run(
+                    [sys.executable, "-m", "xkeys", "doctor", "--json", "--api-base", info["base_url"]],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    cwd=ROOT,
+                    stdin=subprocess.DEVNULL,
+                )
                 times.append(time.perf_counter() - t)
                 if out.returncode != 0:
                     print(f"  (doctor exited {out.returncode}: {out.stderr.strip()[:200]})")
@@ -118,22 +129,32 @@ def main() -> None:
     med_fast, med_slow = statistics.median(t_fast), statistics.median(t_slow)
     added = statistics.median(s - f for s, f in zip(t_slow, t_fast, strict=True))  # paired runs
     print(f"doctor concurrency benchmark (latency {a.latency} s per request = 1 RTT; {a.reps} runs each)")
-    print(f"  exit codes: latency 0 -> {rep_fast.exit_code}, latency {a.latency} -> {rep_slow.exit_code}; "
-          f"diagnoses {rep_slow.diagnoses or 'none'}")
-    print(f"  live probes: {probes} ({', '.join(p.removeprefix('probe.') for p in rep_slow.live_probes)}); "
-          f"{requests} requests")
-    print(f"  in-process run_doctor: median {med_fast:.3f} s at latency 0, {med_slow:.3f} s at latency {a.latency} "
-          f"(min {min(t_fast):.3f} / {min(t_slow):.3f})")
-    print(f"  time added by latency: {added:.3f} s = {added / rtt:.2f} round trips "
-          f"(a sequential checker: {requests * rtt:.1f} s = {requests} round trips)")
+    print(
+        f"  exit codes: latency 0 -> {rep_fast.exit_code}, latency {a.latency} -> {rep_slow.exit_code}; "
+        f"diagnoses {rep_slow.diagnoses or 'none'}"
+    )
+    print(
+        f"  live probes: {probes} ({', '.join(p.removeprefix('probe.') for p in rep_slow.live_probes)}); "
+        f"{requests} requests"
+    )
+    print(
+        f"  in-process run_doctor: median {med_fast:.3f} s at latency 0, {med_slow:.3f} s at latency {a.latency} "
+        f"(min {min(t_fast):.3f} / {min(t_slow):.3f})"
+    )
+    print(
+        f"  time added by latency: {added:.3f} s = {added / rtt:.2f} round trips "
+        f"(a sequential checker: {requests * rtt:.1f} s = {requests} round trips)"
+    )
     print(f"  speed-up over sequential: {requests * rtt / added:.1f}x" if added > 0 else "  speed-up: n/a")
     goal = probes >= 5 and added / rtt <= 2
     print(f"  goal (<= 2 round trips for >= 5 live probes): {'met' if goal else 'NOT met'}")
     if c_fast and c_slow:
         cf, cs = statistics.median(c_fast), statistics.median(c_slow)
         c_added = statistics.median(s - f for s, f in zip(c_slow, c_fast, strict=True))
-        print(f"  `xkeys doctor` command: median {cf:.3f} s at latency 0, {cs:.3f} s at latency {a.latency}: "
-              f"added {c_added:.3f} s = {c_added / rtt:.2f} round trips (includes process start-up noise)")
+        print(
+            f"  `xkeys doctor` command: median {cf:.3f} s at latency 0, {cs:.3f} s at latency {a.latency}: "
+            f"added {c_added:.3f} s = {c_added / rtt:.2f} round trips (includes process start-up noise)"
+        )
 
 
 if __name__ == "__main__":

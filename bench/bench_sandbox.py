@@ -28,9 +28,12 @@ GOAL = 500.0
 async def load(
     base: str, creds: dict[str, str], total: int, concurrency: int, max_seconds: float
 ) -> tuple[int, float, Counter[int]]:
-    signer = OAuth1Client(creds["consumer_key"], client_secret=creds["consumer_secret"],
-                          resource_owner_key=creds["access_token"],
-                          resource_owner_secret=creds["access_token_secret"])
+    signer = OAuth1Client(
+        creds["consumer_key"],
+        client_secret=creds["consumer_secret"],
+        resource_owner_key=creds["access_token"],
+        resource_owner_secret=creds["access_token_secret"],
+    )
     app_only = {"Authorization": f"Bearer {creds['bearer_token']}"}
     user2 = {"Authorization": f"Bearer {creds['oauth2_access_token']}"}
     statuses: Counter[int] = Counter()
@@ -42,17 +45,20 @@ async def load(
             if time.monotonic() > deadline:
                 return
             kind = i % 10
-            if kind < 5:      # app-only lookup (the bearer probe)
+            if kind < 5:  # app-only lookup (the bearer probe)
                 r = await client.get("/2/users/by/username/XDevelopers", headers=app_only)
-            elif kind < 7:    # OAuth 2.0 user token search
+            elif kind < 7:  # OAuth 2.0 user token search
                 r = await client.get("/2/tweets/search/recent", params={"query": "x api"}, headers=user2)
-            elif kind < 9:    # OAuth 1.0a signed user probe (HMAC-SHA1 verified server-side)
+            elif kind < 9:  # OAuth 1.0a signed user probe (HMAC-SHA1 verified server-side)
                 url = base + "/2/users/me"
                 _, headers, _ = signer.sign(url, "GET")
                 r = await client.get(url, headers=headers)
-            else:             # the consumer-pair probe
-                r = await client.post("/oauth2/token", data={"grant_type": "client_credentials"},
-                                      auth=(creds["consumer_key"], creds["consumer_secret"]))
+            else:  # the consumer-pair probe
+                r = await client.post(
+                    "/oauth2/token",
+                    data={"grant_type": "client_credentials"},
+                    auth=(creds["consumer_key"], creds["consumer_secret"]),
+                )
             statuses[r.status_code] += 1
 
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
@@ -79,15 +85,15 @@ def main() -> int:
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--max-seconds", type=float, default=30.0)
     a = ap.parse_args()
-    proc = subprocess.Popen([sys.executable, "-m", "xkeys", "sandbox"], stdout=subprocess.PIPE, text=True,
-                            cwd=ROOT)
+    proc = subprocess.Popen([sys.executable, "-m", "xkeys", "sandbox"], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         assert proc.stdout is not None
         info = json.loads(proc.stdout.readline())
         cpu0 = cpu_seconds(proc.pid)
         client0 = time.process_time()
-        done, elapsed, statuses = asyncio.run(load(info["base_url"], info["credentials"], a.requests,
-                                                   a.concurrency, a.max_seconds))
+        done, elapsed, statuses = asyncio.run(
+            load(info["base_url"], info["credentials"], a.requests, a.concurrency, a.max_seconds)
+        )
         cpu1 = cpu_seconds(proc.pid)
         client_cpu = time.process_time() - client0
     finally:
@@ -100,9 +106,11 @@ def main() -> int:
     print(f"status mix: {mix}")
     if cpu0 is not None and cpu1 is not None and cpu1 > cpu0:
         # what one server core could answer if the load generator did not share the machine
-        print(f"server CPU: {(cpu1 - cpu0) / done * 1000:.2f} ms per request -> capacity "
-              f"{done / (cpu1 - cpu0):.0f} requests/s per core "
-              f"(load generator: {client_cpu / done * 1000:.2f} ms CPU per request)")
+        print(
+            f"server CPU: {(cpu1 - cpu0) / done * 1000:.2f} ms per request -> capacity "
+            f"{done / (cpu1 - cpu0):.0f} requests/s per core "
+            f"(load generator: {client_cpu / done * 1000:.2f} ms CPU per request)"
+        )
     try:
         load1 = Path("/proc/loadavg").read_text().split()[0]
         print(f"machine load average (1 min) at the end: {load1} on {os.cpu_count()} CPUs")

@@ -60,8 +60,13 @@ def slowest_imports(args: list[str], env: dict[str, str], runs: int = 5, top: in
     """Top-level imports by cumulative microseconds, the minimum over several runs."""
     best: dict[str, int] = {}
     for _ in range(runs):
-        p = subprocess.run([sys.executable, "-X", "importtime", "-m", "xkeys", *args], input=b"x\n",
-                           capture_output=True, env=env, check=False)
+        p = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "xkeys", *args],
+            input=b"x\n",
+            capture_output=True,
+            env=env,
+            check=False,
+        )
         for line in p.stderr.decode(errors="replace").splitlines():
             if not line.startswith("import time:") or "cumulative" in line:
                 continue
@@ -76,8 +81,11 @@ def slowest_imports(args: list[str], env: dict[str, str], runs: int = 5, top: in
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--reps", type=int, default=40)
-    ap.add_argument("--why", action="store_true",
-                    help="also print the slowest imports of `xkeys --version` and of classify (-X importtime)")
+    ap.add_argument(
+        "--why",
+        action="store_true",
+        help="also print the slowest imports of `xkeys --version` and of classify (-X importtime)",
+    )
     a = ap.parse_args()
     vs = variants()
     stdin = b"Q7mZk2RtVb9XwLp4Hn6sJd3Fa\n"
@@ -95,8 +103,9 @@ def main() -> int:
         for name, ts in times.items():
             med = statistics.median(ts)
             ratio = med / base
-            flag = ("" if name == "python -c pass" or "classify" in name
-                    else ("  OK" if ratio <= GOAL else "  OVER GOAL"))
+            flag = (
+                "" if name == "python -c pass" or "classify" in name else ("  OK" if ratio <= GOAL else "  OVER GOAL")
+            )
             print(f"  {name:<{width}}  {med * 1000:7.1f} ms  ({ratio:4.2f}x bare python){flag}")
     print(f"goal: `xkeys --version` <= {GOAL:.0f}x bare python")
     if a.why:

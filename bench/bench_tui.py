@@ -70,8 +70,9 @@ def main() -> int:
     floor: list[float] = []
     missed = 0
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ.update({"XKEYS_CONFIG_DIR": os.path.join(tmp, "cfg"), "XKEYS_SECRET_STORE": "file",
-                           "TERM": "xterm-256color"})
+        os.environ.update(
+            {"XKEYS_CONFIG_DIR": os.path.join(tmp, "cfg"), "XKEYS_SECRET_STORE": "file", "TERM": "xterm-256color"}
+        )
         os.environ.pop("TMUX", None)
         bare = [py, "-c", f"import time; print({' '.join(HOME_WORDS)!r}, flush=True); time.sleep(30)"]
         tmux(sock, "-f", "/dev/null", "start-server")
@@ -94,17 +95,17 @@ def main() -> int:
         return 1
     base = statistics.median(floor)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"tui in tmux 80x24 (median of {a.reps} interleaved runs; load average {load:.2f}, "
-          f"{os.cpu_count()} CPUs)")
+    print(f"tui in tmux 80x24 (median of {a.reps} interleaved runs; load average {load:.2f}, {os.cpu_count()} CPUs)")
     print(f"  floor: bare python printing the words      {base:.3f} s")
     out: dict[str, object] = {"floor_s": round(base, 3)}
     for key, times in results.items():
         med = statistics.median(times)
         goal = GOALS[key]
-        print(f"  {key:<12} {med:.3f} s  (min {min(times):.3f})  / {goal:.1f} s goal: {med / goal:.2f} "
-              f"({'OK' if med <= goal else 'OVER'});  {med / base:.1f}x the floor")
-        out[key] = {"s": round(med, 3), "goal_s": goal, "ratio_to_goal": round(med / goal, 2),
-                    "met": med <= goal}
+        print(
+            f"  {key:<12} {med:.3f} s  (min {min(times):.3f})  / {goal:.1f} s goal: {med / goal:.2f} "
+            f"({'OK' if med <= goal else 'OVER'});  {med / base:.1f}x the floor"
+        )
+        out[key] = {"s": round(med, 3), "goal_s": goal, "ratio_to_goal": round(med / goal, 2), "met": med <= goal}
     print("BENCH " + json.dumps(out))
     return 0
 

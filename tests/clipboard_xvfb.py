@@ -30,9 +30,13 @@ def xvfb() -> Iterator[str]:
     require("Xvfb")
     require("xclip")
     read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-nolisten", "tcp", "-screen", "0", "640x480x24"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-                            pass_fds=(write_fd,))
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-nolisten", "tcp", "-screen", "0", "640x480x24"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        pass_fds=(write_fd,),
+    )
     os.close(write_fd)
     number = b""
     deadline = time.monotonic() + 20

@@ -34,11 +34,13 @@ class SandboxClient(tuple):  # type: ignore[type-arg]
         await self[0].aclose()
 
 
-def _in_process(scenario: str = "healthy", seed: int = 0, clock: Callable[[], float] | None = None,
-                **kwargs: Any) -> SandboxClient:
+def _in_process(
+    scenario: str = "healthy", seed: int = 0, clock: Callable[[], float] | None = None, **kwargs: Any
+) -> SandboxClient:
     app = create_app(scenario, seed, kwargs.pop("latency", 0.0), clock, **kwargs)
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=SANDBOX_BASE,
-                               timeout=httpx.Timeout(10.0))
+    client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url=SANDBOX_BASE, timeout=httpx.Timeout(10.0)
+    )
     info = line_info(app, SANDBOX_BASE)
     client.sandbox_app = app  # type: ignore[attr-defined]
     client.sandbox_info = info  # type: ignore[attr-defined]
@@ -55,8 +57,9 @@ async def sandbox_client() -> AsyncIterator[httpx.AsyncClient]:
 async def make_sandbox_client() -> AsyncIterator[Callable[..., SandboxClient]]:
     made: list[SandboxClient] = []
 
-    def make(scenario: str = "healthy", seed: int = 0, clock: Callable[[], float] | None = None,
-             **kwargs: Any) -> SandboxClient:
+    def make(
+        scenario: str = "healthy", seed: int = 0, clock: Callable[[], float] | None = None, **kwargs: Any
+    ) -> SandboxClient:
         sc = _in_process(scenario, seed, clock, **kwargs)
         made.append(sc)
         return sc

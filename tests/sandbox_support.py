@@ -14,9 +14,19 @@ from requests import PreparedRequest, Response, Session
 from requests.adapters import HTTPAdapter
 
 
-def oauth1_sign(creds: dict[str, str], method: str, url: str, *, body: str | None = None,
-                token: str | None = None, token_secret: str | None = None, timestamp: float | None = None,
-                nonce: str | None = None, consumer_secret: str | None = None, **client_kw: Any) -> dict[str, str]:
+def oauth1_sign(
+    creds: dict[str, str],
+    method: str,
+    url: str,
+    *,
+    body: str | None = None,
+    token: str | None = None,
+    token_secret: str | None = None,
+    timestamp: float | None = None,
+    nonce: str | None = None,
+    consumer_secret: str | None = None,
+    **client_kw: Any,
+) -> dict[str, str]:
     """Authorization (+ content-type) headers signed by oauthlib for the given request."""
     client = OAuth1Client(
         creds["consumer_key"],
@@ -24,15 +34,24 @@ def oauth1_sign(creds: dict[str, str], method: str, url: str, *, body: str | Non
         resource_owner_key=token if token is not None else creds["access_token"],
         resource_owner_secret=token_secret if token_secret is not None else creds["access_token_secret"],
         timestamp=str(int(timestamp if timestamp is not None else time.time())),
-        nonce=nonce, **client_kw,
+        nonce=nonce,
+        **client_kw,
     )
     headers = {"Content-Type": "application/x-www-form-urlencoded"} if body is not None else {}
     _, signed, _ = client.sign(url, method, body, headers)
     return dict(signed)
 
 
-async def signed(client: httpx.AsyncClient, creds: dict[str, str], method: str, path: str, *,
-                 form: dict[str, str] | None = None, json: Any = None, **kw: Any) -> httpx.Response:
+async def signed(
+    client: httpx.AsyncClient,
+    creds: dict[str, str],
+    method: str,
+    path: str,
+    *,
+    form: dict[str, str] | None = None,
+    json: Any = None,
+    **kw: Any,
+) -> httpx.Response:
     """Send an OAuth 1.0a signed request through `client` (base URL https://api.x.com)."""
     url = str(client.base_url.join(path))
     body = httpx.QueryParams(form).__str__() if form is not None else None
@@ -54,8 +73,9 @@ class _Forms(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
-            self.forms.append({"action": a.get("action", ""), "method": a.get("method", "get"),
-                               "fields": {}, "buttons": []})
+            self.forms.append(
+                {"action": a.get("action", ""), "method": a.get("method", "get"), "fields": {}, "buttons": []}
+            )
         elif tag == "input" and self.forms and a.get("type") == "hidden":
             self.forms[-1]["fields"][a["name"]] = a.get("value", "")
         elif tag == "button" and self.forms:

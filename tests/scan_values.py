@@ -17,8 +17,12 @@ def _s(rng: random.Random, n: int, alphabet: str = ALNUM) -> str:
     # always mixed: upper, lower and digit (as real values are, almost surely)
     while True:
         v = "".join(rng.choice(alphabet) for _ in range(n))
-        if any(c.isupper() for c in v) and any(c.islower() for c in v) and any(c.isdigit() for c in v) \
-                and "xxxx" not in v.lower():
+        if (
+            any(c.isupper() for c in v)
+            and any(c.islower() for c in v)
+            and any(c.isdigit() for c in v)
+            and "xxxx" not in v.lower()
+        ):
             return v
 
 
@@ -64,9 +68,16 @@ def xai_key(rng: random.Random) -> str:
 
 
 MAKERS = {
-    "CK": consumer_key, "CS": consumer_secret, "BT": bearer_token, "AT": access_token,
-    "ATS": access_token_secret, "CI": client_id, "CSE": client_secret,
-    "O2A": lambda r: oauth2_token(r, "at"), "O2R": lambda r: oauth2_token(r, "rt"), "XAI": xai_key,
+    "CK": consumer_key,
+    "CS": consumer_secret,
+    "BT": bearer_token,
+    "AT": access_token,
+    "ATS": access_token_secret,
+    "CI": client_id,
+    "CSE": client_secret,
+    "O2A": lambda r: oauth2_token(r, "at"),
+    "O2R": lambda r: oauth2_token(r, "rt"),
+    "XAI": xai_key,
 }
 
 

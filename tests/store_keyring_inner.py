@@ -43,8 +43,12 @@ def test_secrets_go_to_the_keyring_not_to_disk(cfg):
     # one keyring entry per profile + generation + field, service "xkeys"
     assert keyring.get_password(SERVICE, f"{pid}/g1/consumer_secret") == CS
     # visible to other Secret Service clients (secret-tool, seahorse)
-    out = subprocess.run(["secret-tool", "lookup", "service", SERVICE, "username", f"{pid}/g1/consumer_key"],
-                         capture_output=True, text=True, timeout=20)
+    out = subprocess.run(
+        ["secret-tool", "lookup", "service", SERVICE, "username", f"{pid}/g1/consumer_key"],
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
     assert out.stdout.strip() == CK
 
 

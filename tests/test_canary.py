@@ -84,9 +84,15 @@ USER_ID = CANARIES[Kind.ACCESS_TOKEN].split("-")[0]
 
 def _forms(value: str) -> set[str]:
     """The value as it may travel: raw, URL-encoded/decoded, JSON/HTML escaped, base64."""
-    forms = {value, unquote(value), quote(value, safe=""), quote(unquote(value), safe=""),
-             json.dumps(unquote(value))[1:-1], json.dumps(unquote(value))[1:-1].replace("/", "\\/"),
-             html.escape(value)}
+    forms = {
+        value,
+        unquote(value),
+        quote(value, safe=""),
+        quote(unquote(value), safe=""),
+        json.dumps(unquote(value))[1:-1],
+        json.dumps(unquote(value))[1:-1].replace("/", "\\/"),
+        html.escape(value),
+    }
     raw = value.encode()
     for offset in range(3):
         chunk = raw[offset:][: (len(raw) - offset) // 3 * 3]
@@ -99,7 +105,7 @@ def _runs(value: str, public: str = "") -> set[str]:
     out = set()
     for form in _forms(value):
         for i in range(len(form) - MIN_RUN + 1):
-            run = form[i:i + MIN_RUN]
+            run = form[i : i + MIN_RUN]
             if public and run in public:
                 continue
             if run == "A" * MIN_RUN:  # the bearer's fixed prefix: every bearer has it
@@ -131,7 +137,7 @@ def hits(text: str, index: Mapping[str, str] = CANARY_RUNS, allow: tuple[str, ..
     """Names of the values with a run in `text` (fast: one set lookup per position)."""
     found: set[str] = set()
     for i in range(len(text) - MIN_RUN + 1):
-        name = index.get(text[i:i + MIN_RUN])
+        name = index.get(text[i : i + MIN_RUN])
         if name and name not in allow:
             found.add(name)
     return sorted(found)
@@ -147,7 +153,7 @@ def test_canaries_are_valid_shaped_and_the_detector_works() -> None:
     basic = base64.b64encode(f"{CANARIES[Kind.CONSUMER_KEY]}:{CANARIES[Kind.CONSUMER_SECRET]}".encode()).decode()
     assert set(hits(basic)) == {"consumer_key", "consumer_secret"}
     assert hits(f"user id {USER_ID}") == []
-    assert hits(CANARIES[Kind.CONSUMER_SECRET][:MIN_RUN - 1]) == []
+    assert hits(CANARIES[Kind.CONSUMER_SECRET][: MIN_RUN - 1]) == []
 
 
 # --------------------------------------------------------------------------- invocations
@@ -192,53 +198,118 @@ def _invocations() -> dict[str, list[Call] | str]:
     c = {k.value: v for k, v in CANARIES.items()}
     classify: list[Call] = []
     for n, (kind, value) in enumerate(c.items()):  # every kind once, the three ways in turn
-        classify.append([Call(["classify"], stdin=value), Call(["classify", "--json"], stdin=f"  '{value}'\n"),
-                         Call(["classify", "--field", "consumer_key", "--json"],
-                              stdin=f"{ENV_NAME[Kind(kind)]}={value}")][n % 3])
+        classify.append(
+            [
+                Call(["classify"], stdin=value),
+                Call(["classify", "--json"], stdin=f"  '{value}'\n"),
+                Call(["classify", "--field", "consumer_key", "--json"], stdin=f"{ENV_NAME[Kind(kind)]}={value}"),
+            ][n % 3]
+        )
     classify.append(Call(["classify", "--field", "access_token"], stdin=f"Bearer {c['bearer_token']}"))
     return {
         "onboard": TUI,
         "troubleshoot": TUI,
         "support": TUI,
         "classify": classify,
-        "scan": [Call(["scan", "{envfile}"]), Call(["scan", "{envfile}", "--json"]),
-                 Call(["scan", "-"], stdin="{jsontext}"), Call(["scan", "--json", "-"], stdin="{freetext}")],
-        "doctor": [Call(["doctor", "--env-file", "{envfile}", "--api-base", "{api}"]),
-                   Call(["doctor", "--env-file", "{envfile}", "--api-base", "{api}", "--json"]),
-                   Call(["doctor", "--api-base", "{api}", "--need", "dm", "--json"]),  # from env vars
-                   Call(["doctor", "--profile", "canary", "--offline"]),
-                   Call(["doctor", "--env-file", "{envfile}", "--offline", "--json"])],
-        "explain": [Call(["explain"], stdin=_canary_fmt(ERROR_DUMP)),
-                    Call(["explain", "--json"], stdin=_canary_fmt(ERROR_DUMP)),
-                    Call(["explain"], stdin=_canary_fmt(BEARER_DUMP)),
-                    Call(["explain", "--json"], stdin=_canary_fmt(BEARER_DUMP))],
-        "report": [Call(["report", "--env-file", "{envfile}", "--api-base", "{api}"]),
-                   Call(["report", "--format", "json", "--api-base", "{api}"]),
-                   Call(["report", "--profile", "canary", "--offline", "--output", "{tmp}/report.md"],
-                        clean_file="{tmp}/report.md"),
-                   Call(["report", "--format", "json", "--env-file", "{envfile}", "--offline", "-o", "{tmp}/a.json"],
-                        clean_file="{tmp}/a.json"),
-                   Call(["report", "diff", "{tmp}/a.json", "{tmp}/a.json"]),
-                   Call(["report", "diff", "--format", "json", "{tmp}/a.json", "{envfile}"])],
-        "export": [Call(["export", "--format", fmt, "--profile", "canary", "--output", f"{{tmp}}/export.{fmt}"],
-                        secret_file=f"{{tmp}}/export.{fmt}") for fmt in ("dotenv", "twurlrc", "xurl", "twarc", "json")],
-        "profile": [Call(["profile", "list"]), Call(["profile", "list", "--json"]),
-                    Call(["profile", "history", "canary"]), Call(["profile", "history", "canary", "--json"]),
-                    Call(["profile", "use", "canary"]),
-                    Call(["profile", "import", "--name", "canary-file", "--env-file", "{envfile}"]),
-                    Call(["profile", "rename", "canary-file", "canary-renamed"]),
-                    Call(["profile", "delete", "canary-renamed"], stdin="y\n")],
-        "login": [Call(["login", "pin", "--profile", "canary", "--api-base", "{api}", "--no-browser", "--timeout", "5"],
-                       stdin="1234567\n"),
-                  # the authorize URL must carry the Client ID for the user to open it (DESIGN.md)
-                  Call(["login", "pkce", "--profile", "canary", "--api-base", "{api}", "--no-browser", "--timeout", "5",
-                        "--wait", "1", "--redirect-uri", "http://127.0.0.1:8976/callback"],
-                       stdin="http://127.0.0.1:8976/callback?code=nope&state=wrong\n", allow=("client_id",))],
-        "token": [Call(["token", "refresh", "--profile", "canary", "--api-base", "{api}", "--timeout", "5"]),
-                  Call(["token", "revoke", "--profile", "canary", "--api-base", "{api}", "--timeout", "5"])],
-        "rotate": [Call(["rotate", "--no-tui", "--what", "consumer", "--dry-run", "--profile", "canary"]),
-                   Call(["rotate", "--no-tui", "--what", "access", "--json", "--profile", "canary",
-                         "--from-env-file", "{envfile2}", "--api-base", "{api}", "--yes"])],
+        "scan": [
+            Call(["scan", "{envfile}"]),
+            Call(["scan", "{envfile}", "--json"]),
+            Call(["scan", "-"], stdin="{jsontext}"),
+            Call(["scan", "--json", "-"], stdin="{freetext}"),
+        ],
+        "doctor": [
+            Call(["doctor", "--env-file", "{envfile}", "--api-base", "{api}"]),
+            Call(["doctor", "--env-file", "{envfile}", "--api-base", "{api}", "--json"]),
+            Call(["doctor", "--api-base", "{api}", "--need", "dm", "--json"]),  # from env vars
+            Call(["doctor", "--profile", "canary", "--offline"]),
+            Call(["doctor", "--env-file", "{envfile}", "--offline", "--json"]),
+        ],
+        "explain": [
+            Call(["explain"], stdin=_canary_fmt(ERROR_DUMP)),
+            Call(["explain", "--json"], stdin=_canary_fmt(ERROR_DUMP)),
+            Call(["explain"], stdin=_canary_fmt(BEARER_DUMP)),
+            Call(["explain", "--json"], stdin=_canary_fmt(BEARER_DUMP)),
+        ],
+        "report": [
+            Call(["report", "--env-file", "{envfile}", "--api-base", "{api}"]),
+            Call(["report", "--format", "json", "--api-base", "{api}"]),
+            Call(
+                ["report", "--profile", "canary", "--offline", "--output", "{tmp}/report.md"],
+                clean_file="{tmp}/report.md",
+            ),
+            Call(
+                ["report", "--format", "json", "--env-file", "{envfile}", "--offline", "-o", "{tmp}/a.json"],
+                clean_file="{tmp}/a.json",
+            ),
+            Call(["report", "diff", "{tmp}/a.json", "{tmp}/a.json"]),
+            Call(["report", "diff", "--format", "json", "{tmp}/a.json", "{envfile}"]),
+        ],
+        "export": [
+            Call(
+                ["export", "--format", fmt, "--profile", "canary", "--output", f"{{tmp}}/export.{fmt}"],
+                secret_file=f"{{tmp}}/export.{fmt}",
+            )
+            for fmt in ("dotenv", "twurlrc", "xurl", "twarc", "json")
+        ],
+        "profile": [
+            Call(["profile", "list"]),
+            Call(["profile", "list", "--json"]),
+            Call(["profile", "history", "canary"]),
+            Call(["profile", "history", "canary", "--json"]),
+            Call(["profile", "use", "canary"]),
+            Call(["profile", "import", "--name", "canary-file", "--env-file", "{envfile}"]),
+            Call(["profile", "rename", "canary-file", "canary-renamed"]),
+            Call(["profile", "delete", "canary-renamed"], stdin="y\n"),
+        ],
+        "login": [
+            Call(
+                ["login", "pin", "--profile", "canary", "--api-base", "{api}", "--no-browser", "--timeout", "5"],
+                stdin="1234567\n",
+            ),
+            # the authorize URL must carry the Client ID for the user to open it (DESIGN.md)
+            Call(
+                [
+                    "login",
+                    "pkce",
+                    "--profile",
+                    "canary",
+                    "--api-base",
+                    "{api}",
+                    "--no-browser",
+                    "--timeout",
+                    "5",
+                    "--wait",
+                    "1",
+                    "--redirect-uri",
+                    "http://127.0.0.1:8976/callback",
+                ],
+                stdin="http://127.0.0.1:8976/callback?code=nope&state=wrong\n",
+                allow=("client_id",),
+            ),
+        ],
+        "token": [
+            Call(["token", "refresh", "--profile", "canary", "--api-base", "{api}", "--timeout", "5"]),
+            Call(["token", "revoke", "--profile", "canary", "--api-base", "{api}", "--timeout", "5"]),
+        ],
+        "rotate": [
+            Call(["rotate", "--no-tui", "--what", "consumer", "--dry-run", "--profile", "canary"]),
+            Call(
+                [
+                    "rotate",
+                    "--no-tui",
+                    "--what",
+                    "access",
+                    "--json",
+                    "--profile",
+                    "canary",
+                    "--from-env-file",
+                    "{envfile2}",
+                    "--api-base",
+                    "{api}",
+                    "--yes",
+                ]
+            ),
+        ],
         "sandbox": [Call(["sandbox", "--port", "0", "--seed", "5"])],  # long-running: see _run
     }
 
@@ -270,8 +341,10 @@ class Rig:
 
 
 def _env_text(values: Mapping[Kind, str]) -> str:
-    return "".join(f"{ENV_NAME[k]}={v}\n" for k, v in values.items() if k is not Kind.XAI_API_KEY) + \
-        f"XAI_API_KEY={values[Kind.XAI_API_KEY]}\n"
+    return (
+        "".join(f"{ENV_NAME[k]}={v}\n" for k, v in values.items() if k is not Kind.XAI_API_KEY)
+        + f"XAI_API_KEY={values[Kind.XAI_API_KEY]}\n"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -280,13 +353,25 @@ def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
 
     tmp = tmp_path_factory.mktemp("canary")
     server = start_in_thread("healthy", seed=3)
-    env = {k: v for k, v in os.environ.items()
-           if not (k.startswith(("X_", "TWITTER_", "XKEYS_", "CONSUMER_", "ACCESS_", "BEARER_", "CLIENT_"))
-                   or k in ("DISPLAY", "WAYLAND_DISPLAY", "API_KEY", "API_SECRET", "XAI_API_KEY"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not (
+            k.startswith(("X_", "TWITTER_", "XKEYS_", "CONSUMER_", "ACCESS_", "BEARER_", "CLIENT_"))
+            or k in ("DISPLAY", "WAYLAND_DISPLAY", "API_KEY", "API_SECRET", "XAI_API_KEY")
+        )
+    }
     env.update({ENV_NAME[k]: v for k, v in CANARIES.items()})
-    env.update({"XKEYS_CONFIG_DIR": str(tmp / "config"), "XKEYS_SECRET_STORE": "file", "HOME": str(tmp / "home"),
-                "NO_COLOR": "1", "PYTHONPATH": str(ROOT / "app") + os.pathsep + env.get("PYTHONPATH", ""),
-                "COLUMNS": "100"})
+    env.update(
+        {
+            "XKEYS_CONFIG_DIR": str(tmp / "config"),
+            "XKEYS_SECRET_STORE": "file",
+            "HOME": str(tmp / "home"),
+            "NO_COLOR": "1",
+            "PYTHONPATH": str(ROOT / "app") + os.pathsep + env.get("PYTHONPATH", ""),
+            "COLUMNS": "100",
+        }
+    )
     (tmp / "home").mkdir()
     envfile = tmp / "canary.env"
     envfile.write_text(_env_text(CANARIES))
@@ -295,7 +380,10 @@ def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
     envfile2.write_text(_env_text(other))
     r = Rig(tmp=tmp, env=env, api=server.base_url)
     r.subs = {
-        "tmp": str(tmp), "envfile": str(envfile), "envfile2": str(envfile2), "api": server.base_url,
+        "tmp": str(tmp),
+        "envfile": str(envfile),
+        "envfile2": str(envfile2),
+        "api": server.base_url,
         "jsontext": json.dumps({"twitter": {k.value: v for k, v in CANARIES.items()}}, indent=2),
         "freetext": "my keys:\n" + "\n".join(f"{KINDS[k].label}: {v}" for k, v in CANARIES.items()),
     }
@@ -321,8 +409,15 @@ def _run(r: Rig, call: Call) -> Outcome:
     argv = [r.fmt(a) for a in call.argv]
     cmd = [sys.executable, "-m", "xkeys", *argv]
     if argv[0] == "sandbox":  # runs until stopped: read its first line, then stop it
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, env=r.env, cwd=r.tmp)
+        proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=r.env,
+            cwd=r.tmp,
+        )
         try:
             first = proc.stdout.readline() if proc.stdout else ""
         finally:
@@ -334,8 +429,9 @@ def _run(r: Rig, call: Call) -> Outcome:
                 rest_out, err = proc.communicate()
         assert first.startswith("{"), first + err
         return Outcome(call, 0, first + rest_out + err)
-    proc = subprocess.run(cmd, input=r.fmt(call.stdin), capture_output=True, text=True, env=r.env,
-                          cwd=r.tmp, timeout=120)
+    proc = subprocess.run(
+        cmd, input=r.fmt(call.stdin), capture_output=True, text=True, env=r.env, cwd=r.tmp, timeout=120
+    )
     return Outcome(call, proc.returncode, proc.stdout + proc.stderr)
 
 
@@ -386,8 +482,9 @@ def test_cli_command_never_prints_a_canary(rig: Rig, command: str) -> None:
 # --------------------------------------------------------------------------- logs and exceptions
 
 
-async def test_logs_of_a_live_run_hold_no_canary(caplog: pytest.LogCaptureFixture, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch, make_sandbox_client: Any) -> None:
+async def test_logs_of_a_live_run_hold_no_canary(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_sandbox_client: Any
+) -> None:
     from xkeys.core import redact
     from xkeys.core.creds import load_credentials
     from xkeys.core.doctor import run_doctor
@@ -403,8 +500,10 @@ async def test_logs_of_a_live_run_hold_no_canary(caplog: pytest.LogCaptureFixtur
         # what a careless line of code might log
         log = logging.getLogger("xkeys.core.somewhere")
         log.debug("loaded %s", {k.value: v for k, v in creds.values.items()})
-        log.info("Authorization: Basic %s",
-                 base64.b64encode(f"{CANARIES[Kind.CONSUMER_KEY]}:{CANARIES[Kind.CONSUMER_SECRET]}".encode()).decode())
+        log.info(
+            "Authorization: Basic %s",
+            base64.b64encode(f"{CANARIES[Kind.CONSUMER_KEY]}:{CANARIES[Kind.CONSUMER_SECRET]}".encode()).decode(),
+        )
         try:
             raise ValueError(f"bad bearer {CANARIES[Kind.BEARER_TOKEN]}")
         except ValueError:
@@ -417,16 +516,19 @@ async def test_logs_of_a_live_run_hold_no_canary(caplog: pytest.LogCaptureFixtur
     assert not hits(text), hits(text)
 
 
-def test_unexpected_exception_in_a_command_is_scrubbed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_unexpected_exception_in_a_command_is_scrubbed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     envfile = tmp_path / "c.env"
     envfile.write_text(_env_text(CANARIES))
     monkeypatch.setenv("XKEYS_CONFIG_DIR", str(tmp_path / "cfg"))
     never_loaded = make_canaries(seed=99)[Kind.CONSUMER_SECRET]  # unknown to any redactor
 
     async def boom(*a: Any, **k: Any) -> Any:
-        raise RuntimeError(f"bug with {CANARIES[Kind.BEARER_TOKEN]} and {never_loaded} "
-                           f"and {quote(CANARIES[Kind.CLIENT_SECRET], safe='')}")
+        raise RuntimeError(
+            f"bug with {CANARIES[Kind.BEARER_TOKEN]} and {never_loaded} "
+            f"and {quote(CANARIES[Kind.CLIENT_SECRET], safe='')}"
+        )
 
     monkeypatch.setattr("xkeys.core.doctor.run_doctor", boom)
     code = main(["doctor", "--env-file", str(envfile), "--offline"])

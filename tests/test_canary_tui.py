@@ -75,8 +75,12 @@ def _services(seen: Seen, tmp: Path, *, environ: dict[str, str] | None = None, s
     asgi = create_app("healthy", 0)
     return Services(
         http_client=lambda: httpx.AsyncClient(transport=httpx.ASGITransport(app=asgi), base_url=API, timeout=10.0),
-        api_base=API, clock=lambda: NOW, store_factory=(lambda: store) if store is not None else None,
-        clipboard=seen.copy, open_browser=seen.open, export_dir=str(tmp),
+        api_base=API,
+        clock=lambda: NOW,
+        store_factory=(lambda: store) if store is not None else None,
+        clipboard=seen.copy,
+        open_browser=seen.open,
+        export_dir=str(tmp),
         environ=dict(environ if environ is not None else CANARY_ENV),
     )
 
@@ -130,8 +134,9 @@ async def test_troubleshoot_flow(tmp_path: Path, source: str, canary_store: Any)
     seen = Seen()
     envfile = tmp_path / "canary.env"
     envfile.write_text(_env_text(CANARIES))
-    app = make_app("troubleshoot", services=_services(seen, tmp_path, store=canary_store), clock=lambda: NOW,
-                   profile="canary")
+    app = make_app(
+        "troubleshoot", services=_services(seen, tmp_path, store=canary_store), clock=lambda: NOW, profile="canary"
+    )
     async with app.run_test(size=TALL) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -148,8 +153,10 @@ async def test_troubleshoot_flow(tmp_path: Path, source: str, canary_store: Any)
         if source != "paste":  # the paste box shows what the user pasted: looked at after it is cleared
             await seen.look_all(pilot, f"troubleshoot via {source}")
         # an error pasted with the secrets in it is explained without echoing them
-        screen.query_one("#error-box").text = (f"Authorization: Bearer {CANARIES[Kind.BEARER_TOKEN]}\n"
-                                               '{"errors":[{"code":89,"message":"Invalid or expired token."}]}')
+        screen.query_one("#error-box").text = (
+            f"Authorization: Bearer {CANARIES[Kind.BEARER_TOKEN]}\n"
+            '{"errors":[{"code":89,"message":"Invalid or expired token."}]}'
+        )
         await pilot.press("ctrl+e")
         await settle(pilot)
         screen.query_one("#error-box").text = ""
@@ -202,8 +209,9 @@ async def test_onboarding_key_entry(tmp_path: Path) -> None:
 @pytest.mark.parametrize("flow", ["home", "rotate", "support"])
 async def test_flows_with_a_canary_profile(tmp_path: Path, flow: str, canary_store: Any) -> None:
     seen = Seen()
-    app = make_app(flow, services=_services(seen, tmp_path, environ={}, store=canary_store), clock=lambda: NOW,
-                   profile="canary")
+    app = make_app(
+        flow, services=_services(seen, tmp_path, environ={}, store=canary_store), clock=lambda: NOW, profile="canary"
+    )
     async with app.run_test(size=TALL) as pilot:
         await settle(pilot)
         seen.look(app, flow)
@@ -220,8 +228,6 @@ def test_the_tui_check_can_fail() -> None:
     seen = Seen()
     seen.texts.append(("x", f"shown: {CANARIES[Kind.CLIENT_SECRET]}"))
     assert seen.problems() == ["x: ['client_secret']"]
-
-
 
 
 async def test_a_crash_prints_no_secret(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

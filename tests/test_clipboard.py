@@ -39,7 +39,7 @@ def test_osc52_tmux_passthrough() -> None:
     seq = osc52_sequence("abc", environ={"TMUX": "/tmp/tmux-0/default,1,0"})
     plain = "\x1b]52;c;YWJj\x07"
     assert seq.startswith(plain)  # for tmux's own set-clipboard
-    wrapped = seq[len(plain):]
+    wrapped = seq[len(plain) :]
     assert wrapped == "\x1bPtmux;\x1b\x1b]52;c;YWJj\x07\x1b\\"  # ESC doubled inside the DCS
 
 

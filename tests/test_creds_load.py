@@ -31,17 +31,26 @@ def _isolated_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_every_env_family_of_facts_section_5_is_read() -> None:
     families = {
-        "X_API_KEY": Kind.CONSUMER_KEY, "TWITTER_API_KEY": Kind.CONSUMER_KEY,
-        "TWITTER_CONSUMER_KEY": Kind.CONSUMER_KEY, "CONSUMER_KEY": Kind.CONSUMER_KEY,
-        "X_API_SECRET": Kind.CONSUMER_SECRET, "TWITTER_API_SECRET": Kind.CONSUMER_SECRET,
+        "X_API_KEY": Kind.CONSUMER_KEY,
+        "TWITTER_API_KEY": Kind.CONSUMER_KEY,
+        "TWITTER_CONSUMER_KEY": Kind.CONSUMER_KEY,
+        "CONSUMER_KEY": Kind.CONSUMER_KEY,
+        "X_API_SECRET": Kind.CONSUMER_SECRET,
+        "TWITTER_API_SECRET": Kind.CONSUMER_SECRET,
         "TWITTER_CONSUMER_SECRET": Kind.CONSUMER_SECRET,
-        "X_ACCESS_TOKEN": Kind.ACCESS_TOKEN, "TWITTER_ACCESS_TOKEN": Kind.ACCESS_TOKEN,
-        "X_ACCESS_TOKEN_SECRET": Kind.ACCESS_TOKEN_SECRET, "TWITTER_ACCESS_TOKEN_SECRET": Kind.ACCESS_TOKEN_SECRET,
-        "X_BEARER_TOKEN": Kind.BEARER_TOKEN, "TWITTER_BEARER_TOKEN": Kind.BEARER_TOKEN,
+        "X_ACCESS_TOKEN": Kind.ACCESS_TOKEN,
+        "TWITTER_ACCESS_TOKEN": Kind.ACCESS_TOKEN,
+        "X_ACCESS_TOKEN_SECRET": Kind.ACCESS_TOKEN_SECRET,
+        "TWITTER_ACCESS_TOKEN_SECRET": Kind.ACCESS_TOKEN_SECRET,
+        "X_BEARER_TOKEN": Kind.BEARER_TOKEN,
+        "TWITTER_BEARER_TOKEN": Kind.BEARER_TOKEN,
         "BEARER_TOKEN": Kind.BEARER_TOKEN,
-        "X_CLIENT_ID": Kind.CLIENT_ID, "CLIENT_ID": Kind.CLIENT_ID,
-        "X_CLIENT_SECRET": Kind.CLIENT_SECRET, "CLIENT_SECRET": Kind.CLIENT_SECRET,
-        "X_OAUTH2_ACCESS_TOKEN": Kind.OAUTH2_ACCESS_TOKEN, "X_OAUTH2_REFRESH_TOKEN": Kind.OAUTH2_REFRESH_TOKEN,
+        "X_CLIENT_ID": Kind.CLIENT_ID,
+        "CLIENT_ID": Kind.CLIENT_ID,
+        "X_CLIENT_SECRET": Kind.CLIENT_SECRET,
+        "CLIENT_SECRET": Kind.CLIENT_SECRET,
+        "X_OAUTH2_ACCESS_TOKEN": Kind.OAUTH2_ACCESS_TOKEN,
+        "X_OAUTH2_REFRESH_TOKEN": Kind.OAUTH2_REFRESH_TOKEN,
     }
     for name, kind in families.items():
         value = f"value-of-{name.lower()}-0123456789"
@@ -160,8 +169,11 @@ def test_no_profile_is_fine_unless_one_is_named() -> None:
 def test_profile_fills_missing_fields_below_env(tmp_path: Path) -> None:
     store_mod = pytest.importorskip("xkeys.core.store")
     store = store_mod.Store(config_dir=os.environ["XKEYS_CONFIG_DIR"], secret_store="file")
-    prof = store_mod.Profile(name="acme", values={Kind.CONSUMER_KEY: "profile-key-000000000", Kind.CONSUMER_SECRET: CS},
-                             callback_url="http://127.0.0.1:3000/cb")
+    prof = store_mod.Profile(
+        name="acme",
+        values={Kind.CONSUMER_KEY: "profile-key-000000000", Kind.CONSUMER_SECRET: CS},
+        callback_url="http://127.0.0.1:3000/cb",
+    )
     try:
         store.save(prof)
         store.use("acme")
@@ -188,8 +200,11 @@ def test_kinds_env_names_are_all_searched() -> None:
 def test_profile_scopes_apply_only_to_the_profiles_own_token() -> None:
     store_mod = pytest.importorskip("xkeys.core.store")
     store = store_mod.Store(config_dir=os.environ["XKEYS_CONFIG_DIR"], secret_store="file")
-    prof = store_mod.Profile(name="bot", values={Kind.OAUTH2_ACCESS_TOKEN: "profile-oauth2-token-0000000000"},
-                             extra={"scopes": ["tweet.read", "users.read", "offline.access"]})
+    prof = store_mod.Profile(
+        name="bot",
+        values={Kind.OAUTH2_ACCESS_TOKEN: "profile-oauth2-token-0000000000"},
+        extra={"scopes": ["tweet.read", "users.read", "offline.access"]},
+    )
     try:
         store.save(prof)
         store.use("bot")

@@ -21,25 +21,38 @@ pytestmark = pytest.mark.e2e
 
 def _env(tmp_path: Path, creds: Mapping[str, str] | None = None, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in searched_names() and not k.startswith("XKEYS_")}
-    env.update({"XKEYS_CONFIG_DIR": str(tmp_path / "cfg"), "XKEYS_SECRET_STORE": "file", "NO_COLOR": "1",
-                "PYTHONIOENCODING": "utf-8"})
+    env.update(
+        {
+            "XKEYS_CONFIG_DIR": str(tmp_path / "cfg"),
+            "XKEYS_SECRET_STORE": "file",
+            "NO_COLOR": "1",
+            "PYTHONIOENCODING": "utf-8",
+        }
+    )
     for kind, value in (creds or {}).items():
         env[KINDS[Kind(kind)].env[0]] = value  # X_API_KEY, X_API_SECRET, ...
     env.update(extra)
     return env
 
 
-def doctor(tmp_path: Path, *args: str, creds: Mapping[str, str] | None = None, timeout: float = 60,
-           **extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "xkeys", "doctor", *args], capture_output=True, text=True,
-                          env=_env(tmp_path, creds, **extra), timeout=timeout, stdin=subprocess.DEVNULL)
+def doctor(
+    tmp_path: Path, *args: str, creds: Mapping[str, str] | None = None, timeout: float = 60, **extra: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "xkeys", "doctor", *args],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path, creds, **extra),
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def assert_no_leak(text: str, creds: Mapping[str, str]) -> None:
     for kind, value in creds.items():
         start = value.index("-") if kind == "access_token" else 0
         for i in range(start, len(value) - 11):
-            assert value[i:i + 12] not in text, f"a run of {kind} leaked"
+            assert value[i : i + 12] not in text, f"a run of {kind} leaked"
 
 
 def _closed_port() -> int:
@@ -123,8 +136,14 @@ def test_offline_needs_no_network(tmp_path: Path) -> None:
     assert_no_leak(out.stdout + out.stderr, creds)
 
 
-def _in_process(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                args: list[str], creds: Mapping[str, str] | None = None, **extra: str) -> tuple[int, str, str]:
+def _in_process(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    args: list[str],
+    creds: Mapping[str, str] | None = None,
+    **extra: str,
+) -> tuple[int, str, str]:
     """`xkeys doctor ...` through the CLI entry point in this process (fast usage-error checks)."""
     from xkeys.cli import main
 
@@ -157,27 +176,39 @@ def test_no_credentials_says_where_it_looked(tmp_path: Path) -> None:
         (["--profile", "nosuch"], "nosuch"),
     ],
 )
-def test_usage_errors_exit_2_in_one_sentence(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-                                             tmp_path: Path, args: list[str], words: str) -> None:
-    code, out, err = _in_process(monkeypatch, capsys, tmp_path, args,
-                                 creds={"consumer_key": "Qm7Rk2Lp9Xa4Bv8Nc3Td6Wf1G"})
+def test_usage_errors_exit_2_in_one_sentence(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str], words: str
+) -> None:
+    code, out, err = _in_process(
+        monkeypatch, capsys, tmp_path, args, creds={"consumer_key": "Qm7Rk2Lp9Xa4Bv8Nc3Td6Wf1G"}
+    )
     assert code == 2, out + err
     assert words in err and out == ""
     assert "Traceback" not in err and err.count("\n") == 1
 
 
-def test_bad_api_base_in_environment(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-                                     tmp_path: Path) -> None:
-    code, _, err = _in_process(monkeypatch, capsys, tmp_path, [], creds={"consumer_key": "Qm7Rk2Lp9Xa4Bv8Nc3Td6Wf1G"},
-                               XKEYS_API_BASE="nonsense")
+def test_bad_api_base_in_environment(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = _in_process(
+        monkeypatch,
+        capsys,
+        tmp_path,
+        [],
+        creds={"consumer_key": "Qm7Rk2Lp9Xa4Bv8Nc3Td6Wf1G"},
+        XKEYS_API_BASE="nonsense",
+    )
     assert code == 2 and "XKEYS_API_BASE" in err
 
 
 def test_secrets_never_in_argv_or_output_with_hygiene_problems(tmp_path: Path, make_sandbox_server: Any) -> None:
     server = make_sandbox_server("healthy")
     creds = dict(server.info["credentials"])
-    messy = {**creds, "consumer_secret": f' "{creds["consumer_secret"]}" ',
-             "bearer_token": "Bearer " + creds["bearer_token"]}
+    messy = {
+        **creds,
+        "consumer_secret": f' "{creds["consumer_secret"]}" ',
+        "bearer_token": "Bearer " + creds["bearer_token"],
+    }
     out = doctor(tmp_path, "--api-base", server.base_url, creds=messy)
     # whitespace/quotes/prefix are named (paste-hygiene) and the cleaned values still work live
     assert out.returncode == 0, out.stdout + out.stderr

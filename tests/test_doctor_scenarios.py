@@ -36,7 +36,7 @@ def assert_no_leak(text: str, info: Mapping[str, Any]) -> None:
         if kind == "access_token":
             start = value.index("-")  # the numeric prefix is the user id, shown on purpose
         for i in range(start, len(value) - 11):
-            assert value[i:i + 12] not in text, f"a run of {kind} leaked"
+            assert value[i : i + 12] not in text, f"a run of {kind} leaked"
 
 
 async def doctor(make_sandbox_client: Any, scenario: str, need: str = "write", **kw: Any) -> tuple[Report, dict]:
@@ -53,9 +53,16 @@ async def test_healthy_passes_clean(make_sandbox_client: Any) -> None:
     assert bad == []
     checks = live(report)
     assert set(checks) == {
-        "probe.consumer-pair", "probe.bearer", "probe.bearer-matches-app", "probe.user-token",
-        "probe.access-level", "probe.oauth2-client", "probe.oauth2-token", "probe.clock",
-        "probe.usage", "probe.rate-limit",
+        "probe.consumer-pair",
+        "probe.bearer",
+        "probe.bearer-matches-app",
+        "probe.user-token",
+        "probe.access-level",
+        "probe.oauth2-client",
+        "probe.oauth2-token",
+        "probe.clock",
+        "probe.usage",
+        "probe.rate-limit",
     }
     assert all(c.status is Status.PASS for c in checks.values())
     assert len(report.live_probes) >= 6
@@ -81,8 +88,9 @@ async def test_healthy_passes_clean(make_sandbox_client: Any) -> None:
         ("missing-scopes", "missing-scopes", "probe.oauth2-token", 1),
     ],
 )
-async def test_scenario_names_its_diagnosis(make_sandbox_client: Any, scenario: str, primary: str,
-                                            probe_id: str, exit_code: int) -> None:
+async def test_scenario_names_its_diagnosis(
+    make_sandbox_client: Any, scenario: str, primary: str, probe_id: str, exit_code: int
+) -> None:
     report, info = await doctor(make_sandbox_client, scenario)
     assert primary in report.diagnoses, (scenario, report.diagnoses)
     assert live(report)[probe_id].diagnosis == primary
@@ -96,16 +104,32 @@ async def test_scenario_names_its_diagnosis(make_sandbox_client: Any, scenario: 
 
 
 async def test_every_scenario_is_covered() -> None:
-    covered = {"healthy", "flaky", "read-only", "suspended-app", "rotated-secret", "client-not-enrolled",
-               "credits-depleted", "endpoint-not-in-plan", "rate-limited", "usage-capped", "clock-skew",
-               "missing-scopes"}
+    covered = {
+        "healthy",
+        "flaky",
+        "read-only",
+        "suspended-app",
+        "rotated-secret",
+        "client-not-enrolled",
+        "credits-depleted",
+        "endpoint-not-in-plan",
+        "rate-limited",
+        "usage-capped",
+        "clock-skew",
+        "missing-scopes",
+    }
     assert set(SCENARIOS) <= covered
 
 
 async def test_single_diagnosis_scenarios_name_nothing_else(make_sandbox_client: Any) -> None:
-    for scenario, only in (("read-only", "write-permission-missing"), ("usage-capped", "usage-capped"),
-                           ("missing-scopes", "missing-scopes"), ("clock-skew", "clock-skew"),
-                           ("credits-depleted", "credits-depleted"), ("client-not-enrolled", "client-not-enrolled")):
+    for scenario, only in (
+        ("read-only", "write-permission-missing"),
+        ("usage-capped", "usage-capped"),
+        ("missing-scopes", "missing-scopes"),
+        ("clock-skew", "clock-skew"),
+        ("credits-depleted", "credits-depleted"),
+        ("client-not-enrolled", "client-not-enrolled"),
+    ):
         report, _ = await doctor(make_sandbox_client, scenario)
         assert report.diagnoses == [only], scenario
 
@@ -125,8 +149,11 @@ async def test_rotated_secret_with_the_new_values_passes(make_sandbox_client: An
     client, info = make_sandbox_client(scenario="rotated-secret")
     current = current_credentials(0, "rotated-secret")
     assert current
-    creds = creds_from(info, drop=("oauth2_access_token", "oauth2_refresh_token"),
-                       **{k: v for k, v in current.items() if not k.startswith("oauth2_")})
+    creds = creds_from(
+        info,
+        drop=("oauth2_access_token", "oauth2_refresh_token"),
+        **{k: v for k, v in current.items() if not k.startswith("oauth2_")},
+    )
     report = await run_doctor(creds, client=client)
     assert report.exit_code == 0, report.diagnoses
     assert live(report)["probe.bearer-matches-app"].status is Status.PASS
@@ -194,14 +221,31 @@ async def test_swapped_values_and_paste_hygiene(make_sandbox_client: Any) -> Non
 
 async def test_probes_skip_with_a_reason_when_inputs_are_missing(make_sandbox_client: Any) -> None:
     client, info = make_sandbox_client(scenario="healthy")
-    creds = creds_from(info, drop=("consumer_key", "consumer_secret", "access_token", "access_token_secret",
-                                   "client_id", "client_secret", "oauth2_access_token", "oauth2_refresh_token"))
+    creds = creds_from(
+        info,
+        drop=(
+            "consumer_key",
+            "consumer_secret",
+            "access_token",
+            "access_token_secret",
+            "client_id",
+            "client_secret",
+            "oauth2_access_token",
+            "oauth2_refresh_token",
+        ),
+    )
     report = await run_doctor(creds, client=client)
     checks = live(report)
     assert checks["probe.bearer"].status is Status.PASS
     assert checks["probe.usage"].status is Status.PASS
-    for pid in ("probe.consumer-pair", "probe.user-token", "probe.access-level", "probe.oauth2-client",
-                "probe.oauth2-token", "probe.bearer-matches-app"):
+    for pid in (
+        "probe.consumer-pair",
+        "probe.user-token",
+        "probe.access-level",
+        "probe.oauth2-client",
+        "probe.oauth2-token",
+        "probe.bearer-matches-app",
+    ):
         assert checks[pid].status is Status.SKIP and checks[pid].message
     assert report.live_probes == ["probe.bearer", "probe.usage"]
     assert report.exit_code == 0

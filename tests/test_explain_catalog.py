@@ -13,14 +13,40 @@ from xkeys.core.kinds import Kind
 
 #: shared/DESIGN.md "Diagnosis ids", kept here so the test runs without shared/
 DESIGN_IDS = (
-    "paste-hygiene", "wrong-field", "client-id-as-consumer-key", "xai-key-not-x",
-    "bad-consumer-credentials", "signature-rejected", "invalid-or-expired-token", "bearer-wrong-app",
-    "write-permission-missing", "dm-permission-missing", "client-not-enrolled", "endpoint-not-in-plan",
-    "credits-depleted", "usage-capped", "rate-limited", "clock-skew", "unsupported-authentication",
-    "bad-auth-header", "callback-not-approved", "oob-required", "invalid-pin", "redirect-uri-mismatch",
-    "authorization-code-invalid", "refresh-token-invalid", "invalid-client", "client-secret-rejected",
-    "missing-scopes", "oauth2-token-expired", "app-suspended", "account-locked", "duplicate-content",
-    "x-server-error", "network-unreachable", "unknown",
+    "paste-hygiene",
+    "wrong-field",
+    "client-id-as-consumer-key",
+    "xai-key-not-x",
+    "bad-consumer-credentials",
+    "signature-rejected",
+    "invalid-or-expired-token",
+    "bearer-wrong-app",
+    "write-permission-missing",
+    "dm-permission-missing",
+    "client-not-enrolled",
+    "endpoint-not-in-plan",
+    "credits-depleted",
+    "usage-capped",
+    "rate-limited",
+    "clock-skew",
+    "unsupported-authentication",
+    "bad-auth-header",
+    "callback-not-approved",
+    "oob-required",
+    "invalid-pin",
+    "redirect-uri-mismatch",
+    "authorization-code-invalid",
+    "refresh-token-invalid",
+    "invalid-client",
+    "client-secret-rejected",
+    "missing-scopes",
+    "oauth2-token-expired",
+    "app-suspended",
+    "account-locked",
+    "duplicate-content",
+    "x-server-error",
+    "network-unreachable",
+    "unknown",
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -97,8 +123,14 @@ def test_fix_steps_name_console_pages_for_credential_fixes() -> None:
             text = " ".join(d.fix)
             assert "console.x.com" in text or "xkeys login" in text or "xkeys token" in text, d.id
     w = " ".join(knowledge.get("write-permission-missing").fix)
-    for needle in ("User authentication settings", "Read and write", "Keys and tokens",
-                   "Access Token and Secret", "Regenerate", "Created with Read and Write permissions"):
+    for needle in (
+        "User authentication settings",
+        "Read and write",
+        "Keys and tokens",
+        "Access Token and Secret",
+        "Regenerate",
+        "Created with Read and Write permissions",
+    ):
         assert needle in w
     assert Kind.ACCESS_TOKEN in knowledge.get("write-permission-missing").regenerate
     assert "console.x.ai" in knowledge.get("xai-key-not-x").cause
@@ -142,4 +174,3 @@ def test_rule_table_is_valid_and_covers_every_related_code() -> None:
     detectable = {r.diagnosis for r in table}
     offline_only = {"wrong-field", "client-id-as-consumer-key", "bearer-wrong-app", "unknown"}
     assert set(knowledge.IDS) - offline_only <= detectable
-

@@ -20,8 +20,9 @@ CONTRACT_KEYS = ["diagnosis", "title", "cause", "fix", "http_status", "error_cod
 
 def _run(stdin: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "100"}
-    return subprocess.run([sys.executable, "-m", "xkeys", "explain", *args], input=stdin,
-                          capture_output=True, timeout=60, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "xkeys", "explain", *args], input=stdin, capture_output=True, timeout=60, env=env
+    )
 
 
 class _Stdin(io.TextIOWrapper):
@@ -29,8 +30,9 @@ class _Stdin(io.TextIOWrapper):
         return False
 
 
-def _main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], stdin: bytes,
-          *args: str) -> tuple[int, str, str]:
+def _main(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], stdin: bytes, *args: str
+) -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "stdin", _Stdin(io.BytesIO(stdin), encoding="utf-8"))
     code = main(["explain", *args])
     out, err = capsys.readouterr()
@@ -65,14 +67,18 @@ def test_subprocess_unknown_exits_1() -> None:
     assert json.loads(p.stdout)["diagnosis"] == "unknown"
 
 
-@pytest.mark.parametrize("stdin,needle", [
-    (b"", "no input"),
-    (b"   \n\t\n", "no input"),
-    (b"abc\x00def", "binary"),
-    (b"\xff\xfe\xfa not utf-8", "UTF-8"),
-    (bytes(range(1, 32)) * 100, "binary"),
-    (b"x" * 1_000_001, "1,000,000 bytes"),
-], ids=["empty", "blank", "nul", "not-utf8", "control-chars", "too-large"])
+@pytest.mark.parametrize(
+    "stdin,needle",
+    [
+        (b"", "no input"),
+        (b"   \n\t\n", "no input"),
+        (b"abc\x00def", "binary"),
+        (b"\xff\xfe\xfa not utf-8", "UTF-8"),
+        (bytes(range(1, 32)) * 100, "binary"),
+        (b"x" * 1_000_001, "1,000,000 bytes"),
+    ],
+    ids=["empty", "blank", "nul", "not-utf8", "control-chars", "too-large"],
+)
 def test_subprocess_bad_input_exits_2_with_one_sentence(stdin: bytes, needle: str) -> None:
     p = _run(stdin)
     assert p.returncode == 2
@@ -115,12 +121,13 @@ def _secret_shaped(text: str) -> set[str]:
 
 
 def _windows(s: str, n: int = 12) -> set[str]:
-    return {s[i:i + n] for i in range(len(s) - n + 1)}
+    return {s[i : i + n] for i in range(len(s) - n + 1)}
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in DATA.iterdir() if p.name != "expected.tsv"))
-def test_no_output_contains_a_secret_from_the_input(name: str, monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_output_contains_a_secret_from_the_input(
+    name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     raw = (DATA / name).read_bytes()
     secrets = _secret_shaped(raw.decode("utf-8"))
     _, text_out, _ = _main(monkeypatch, capsys, raw)
@@ -132,14 +139,19 @@ def test_no_output_contains_a_secret_from_the_input(name: str, monkeypatch: pyte
 
 def test_the_secret_logs_really_hold_secrets() -> None:
     # guards the test above: it must have something to look for
-    for name, n in (("log_with_secrets_32.log", 4), ("log_with_bearer_and_credits.log", 3),
-                    ("xai_key_in_x_call.txt", 1)):
+    for name, n in (
+        ("log_with_secrets_32.log", 4),
+        ("log_with_bearer_and_credits.log", 3),
+        ("xai_key_in_x_call.txt", 1),
+    ):
         assert len(_secret_shaped((DATA / name).read_text(encoding="utf-8"))) >= n, name
 
 
 def test_rate_limit_reset_is_shown(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    dump = (b"HTTP/1.1 429 Too Many Requests\nx-rate-limit-remaining: 0\nx-rate-limit-reset: 1772359202\n\n"
-            b'{"title":"Too Many Requests","type":"about:blank","status":429}')
+    dump = (
+        b"HTTP/1.1 429 Too Many Requests\nx-rate-limit-remaining: 0\nx-rate-limit-reset: 1772359202\n\n"
+        b'{"title":"Too Many Requests","type":"about:blank","status":429}'
+    )
     code, out, _ = _main(monkeypatch, capsys, dump)
     assert code == 0
     assert "resets at 2026-03-01 10:00:02 UTC" in out

@@ -73,8 +73,25 @@ def test_corpus_case(row: tuple[str, str, str, str, str, str]) -> None:
 
 
 def test_corpus_covers_every_wrapper_form() -> None:
-    forms = {"bare", "http", "tweepy", "node", "dictrepr", "java", "ruby", "php", "go", "xml", "plain",
-             "html", "net", "xai", "hygiene", "log", "consent"}
+    forms = {
+        "bare",
+        "http",
+        "tweepy",
+        "node",
+        "dictrepr",
+        "java",
+        "ruby",
+        "php",
+        "go",
+        "xml",
+        "plain",
+        "html",
+        "net",
+        "xai",
+        "hygiene",
+        "log",
+        "consent",
+    }
     names = " ".join(r[0] for r in TABLE)
     missing = {f for f in forms if not re.search(rf"(?:^|[_ ]){f}[_.]", names)}
     assert not missing
@@ -100,24 +117,45 @@ V11 = [  # code, HTTP status, message X sends, expected diagnosis
     (215, 400, "Bad Authentication data.", "bad-auth-header"),
     (220, 403, "Your credentials do not allow access to this resource.", "unsupported-authentication"),
     (261, 403, "Application cannot perform write actions.", "write-permission-missing"),
-    (326, 403, "To protect our users from spam and other malicious activity, this account is temporarily locked.",
-     "account-locked"),
+    (
+        326,
+        403,
+        "To protect our users from spam and other malicious activity, this account is temporarily locked.",
+        "account-locked",
+    ),
     (64, 403, "Your account is suspended and is not permitted to access this feature.", "account-locked"),
     (416, 401, "Invalid / suspended application", "app-suspended"),
     (415, 401, "Callback URL not approved for this client application.", "callback-not-approved"),
     (417, 401, "Desktop applications only support the oauth_callback value 'oob'", "oob-required"),
     (88, 429, "Rate limit exceeded", "rate-limited"),
-    (453, 403, "You currently have access to a subset of X API V2 endpoints and limited v1.1 endpoints "
-               "(e.g. media post, oauth) only.", "endpoint-not-in-plan"),
+    (
+        453,
+        403,
+        "You currently have access to a subset of X API V2 endpoints and limited v1.1 endpoints "
+        "(e.g. media post, oauth) only.",
+        "endpoint-not-in-plan",
+    ),
     (186, 403, "Tweet needs to be a bit shorter.", "duplicate-content"),
     (187, 403, "Status is a duplicate.", "duplicate-content"),
     (130, 503, "Over capacity", "x-server-error"),
     (131, 500, "Internal error", "x-server-error"),
 ]
-REASON = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 429: "Too Many Requests",
-          500: "Internal Server Error", 503: "Service Unavailable"}
-RUBY_CLASS = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 429: "TooManyRequests",
-              500: "InternalServerError", 503: "ServiceUnavailable"}
+REASON = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+RUBY_CLASS = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
+    429: "TooManyRequests",
+    500: "InternalServerError",
+    503: "ServiceUnavailable",
+}
 
 
 def _wrappers(code: int, status: int, msg: str) -> dict[str, str]:
@@ -130,7 +168,7 @@ def _wrappers(code: int, status: int, msg: str) -> dict[str, str]:
         "dictrepr": repr({"errors": [{"code": code, "message": msg}]}),
         "java": f"twitter4j.TwitterException: {status}:{REASON[status]}\nmessage - {msg}\ncode - {code}",
         "php": f"stdClass Object ( [errors] => Array ( [0] => stdClass Object ( [code] => {code} "
-               f"[message] => {msg} ) ) )",
+        f"[message] => {msg} ) ) )",
         "go": f"twitter: {code} {msg}",
         "xml": f'<?xml version="1.0" encoding="UTF-8"?><errors><error code="{code}">{msg}</error></errors>',
         "ruby_hash": f'{{:errors=>[{{:code=>{code}, :message=>"{msg}"}}]}}',
@@ -170,25 +208,63 @@ def test_v11_from_response(code: int, status: int, msg: str, diag: str) -> None:
 # v2 problems (matched on the type's last path segment, reason, title, period)
 # --------------------------------------------------------------------------------------------
 V2 = [
-    (403, {"title": "Client Forbidden", "reason": "client-not-enrolled",
-           "detail": "When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens "
-                     "from a Twitter developer App that is attached to a Project.",
-           "type": "https://api.twitter.com/2/problems/client-forbidden"}, "client-not-enrolled", "client-forbidden"),
-    (403, {"title": "Forbidden", "detail": "Your client app is not configured with the appropriate oauth1 app "
-                                           "permissions for this endpoint.",
-           "type": "https://api.twitter.com/2/problems/oauth1-permissions"}, "write-permission-missing",
-     "oauth1-permissions"),
-    (403, {"title": "Unsupported Authentication",
-           "detail": "Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  Supported "
-                     "authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context].",
-           "type": "https://api.twitter.com/2/problems/unsupported-authentication", "status": 403},
-     "unsupported-authentication", "unsupported-authentication"),
-    (429, {"title": "UsageCapExceeded", "period": "Monthly", "scope": "Product",
-           "detail": "Usage cap exceeded: Monthly product cap",
-           "type": "https://api.twitter.com/2/problems/usage-capped"}, "usage-capped", "usage-capped"),
-    (402, {"title": "CreditsDepleted",
-           "detail": "Your enrolled account [1234] does not have any credits to fulfill this request.",
-           "type": "https://api.twitter.com/2/problems/credits"}, "credits-depleted", "credits"),
+    (
+        403,
+        {
+            "title": "Client Forbidden",
+            "reason": "client-not-enrolled",
+            "detail": "When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens "
+            "from a Twitter developer App that is attached to a Project.",
+            "type": "https://api.twitter.com/2/problems/client-forbidden",
+        },
+        "client-not-enrolled",
+        "client-forbidden",
+    ),
+    (
+        403,
+        {
+            "title": "Forbidden",
+            "detail": "Your client app is not configured with the appropriate oauth1 app "
+            "permissions for this endpoint.",
+            "type": "https://api.twitter.com/2/problems/oauth1-permissions",
+        },
+        "write-permission-missing",
+        "oauth1-permissions",
+    ),
+    (
+        403,
+        {
+            "title": "Unsupported Authentication",
+            "detail": "Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  Supported "
+            "authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context].",
+            "type": "https://api.twitter.com/2/problems/unsupported-authentication",
+            "status": 403,
+        },
+        "unsupported-authentication",
+        "unsupported-authentication",
+    ),
+    (
+        429,
+        {
+            "title": "UsageCapExceeded",
+            "period": "Monthly",
+            "scope": "Product",
+            "detail": "Usage cap exceeded: Monthly product cap",
+            "type": "https://api.twitter.com/2/problems/usage-capped",
+        },
+        "usage-capped",
+        "usage-capped",
+    ),
+    (
+        402,
+        {
+            "title": "CreditsDepleted",
+            "detail": "Your enrolled account [1234] does not have any credits to fulfill this request.",
+            "type": "https://api.twitter.com/2/problems/credits",
+        },
+        "credits-depleted",
+        "credits",
+    ),
 ]
 
 
@@ -233,8 +309,11 @@ def test_usage_capped_beats_rate_limit_headers() -> None:
 # --------------------------------------------------------------------------------------------
 OAUTH2 = [
     ("invalid_request", "Value passed for the authorization code was invalid.", "authorization-code-invalid"),
-    ("invalid_request", "Value passed for the redirect uri did not match the uri of the authorization code.",
-     "redirect-uri-mismatch"),
+    (
+        "invalid_request",
+        "Value passed for the redirect uri did not match the uri of the authorization code.",
+        "redirect-uri-mismatch",
+    ),
     ("invalid_request", "Value passed for the token was invalid.", "refresh-token-invalid"),
     ("unauthorized_client", "Missing valid authorization header", "client-secret-rejected"),
     ("invalid_client", "Client authentication failed", "invalid-client"),
@@ -251,7 +330,7 @@ def test_oauth2_errors_in_every_wrapper(word: str, desc: str, diag: str) -> None
         "oauthlib": f"oauthlib.oauth2.rfc6749.errors.OAuth2Error: ({word}) {desc}",
         # the Node client's rewrite: code 131 next to the OAuth 2.0 word (FACTS.md §3)
         "node131": f"Request failed with code 400\n  errors: [ {{ code: 131, message: '{word}' }} ]\n"
-                   f"  data: {{ error: '{word}', error_description: '{desc}' }}",
+        f"  data: {{ error: '{word}', error_description: '{desc}' }}",
     }
     for form, text in forms.items():
         e = explain(text)
@@ -261,7 +340,7 @@ def test_oauth2_errors_in_every_wrapper(word: str, desc: str, diag: str) -> None
 
 
 def test_node_131_without_description_is_the_oauth2_error_not_a_server_fault() -> None:
-    e = explain("Request failed with code 400\nerrors: [{code:131,message:\"invalid_request\"}]")
+    e = explain('Request failed with code 400\nerrors: [{code:131,message:"invalid_request"}]')
     assert e.diagnosis == "authorization-code-invalid" and e.confidence == "medium"
     # while a real 131 is a server fault
     assert explain('{"errors":[{"code":131,"message":"Internal error"}]}').diagnosis == "x-server-error"
@@ -273,13 +352,16 @@ def test_node_131_without_description_is_the_oauth2_error_not_a_server_fault() -
 ABOUT_BLANK_401 = b'{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}'
 
 
-@pytest.mark.parametrize("context,diag", [
-    (CONTEXT_OAUTH1, "signature-rejected"),
-    (CONTEXT_BEARER, "invalid-or-expired-token"),
-    (CONTEXT_OAUTH2_USER, "oauth2-token-expired"),
-    (CONTEXT_OAUTH2_CLIENT, "client-secret-rejected"),
-    (CONTEXT_CONSUMER_PAIR, "bad-consumer-credentials"),
-])
+@pytest.mark.parametrize(
+    "context,diag",
+    [
+        (CONTEXT_OAUTH1, "signature-rejected"),
+        (CONTEXT_BEARER, "invalid-or-expired-token"),
+        (CONTEXT_OAUTH2_USER, "oauth2-token-expired"),
+        (CONTEXT_OAUTH2_CLIENT, "client-secret-rejected"),
+        (CONTEXT_CONSUMER_PAIR, "bad-consumer-credentials"),
+    ],
+)
 def test_about_blank_401_per_credential(context: str, diag: str) -> None:
     e = from_response(401, {"content-type": "application/problem+json"}, ABOUT_BLANK_401, context=context)
     assert e.diagnosis == diag
@@ -364,14 +446,17 @@ def test_from_exception_real_connect_refused() -> None:
     assert e.diagnosis == "network-unreachable" and e.variant == "refused"
 
 
-@pytest.mark.parametrize("exc,variant", [
-    (socket.gaierror(-2, "Name or service not known"), "dns"),
-    (socket.gaierror(11001, "getaddrinfo failed"), "dns"),
-    (ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"), "tls"),
-    (httpx.ConnectTimeout("timed out"), "timeout"),
-    (httpx.ReadTimeout(""), "timeout"),
-    (ConnectionRefusedError(111, "Connection refused"), "refused"),
-])
+@pytest.mark.parametrize(
+    "exc,variant",
+    [
+        (socket.gaierror(-2, "Name or service not known"), "dns"),
+        (socket.gaierror(11001, "getaddrinfo failed"), "dns"),
+        (ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"), "tls"),
+        (httpx.ConnectTimeout("timed out"), "timeout"),
+        (httpx.ReadTimeout(""), "timeout"),
+        (ConnectionRefusedError(111, "Connection refused"), "refused"),
+    ],
+)
 def test_from_exception_variants(exc: BaseException, variant: str) -> None:
     e = from_exception(exc)
     assert e.diagnosis == "network-unreachable" and e.variant == variant
@@ -396,14 +481,18 @@ def test_from_exception_unrelated_stays_unknown() -> None:
 # specificity
 # --------------------------------------------------------------------------------------------
 def test_most_specific_wins_in_a_mixed_log() -> None:
-    log = ("WARN retrying after 503 Service Unavailable\n"
-           "tweepy.errors.Forbidden: 403 Forbidden\n261 - Application cannot perform write actions.\n")
+    log = (
+        "WARN retrying after 503 Service Unavailable\n"
+        "tweepy.errors.Forbidden: 403 Forbidden\n261 - Application cannot perform write actions.\n"
+    )
     assert explain(log).diagnosis == "write-permission-missing"
 
 
 def test_dm_endpoint_with_oauth1_permissions() -> None:
-    body = ('POST https://api.x.com/2/dm_conversations/with/12/messages -> 403 '
-            '{"title":"Forbidden","type":"https://api.twitter.com/2/problems/oauth1-permissions"}')
+    body = (
+        "POST https://api.x.com/2/dm_conversations/with/12/messages -> 403 "
+        '{"title":"Forbidden","type":"https://api.twitter.com/2/problems/oauth1-permissions"}'
+    )
     assert explain(body).diagnosis == "dm-permission-missing"
 
 

@@ -23,9 +23,12 @@ BASE = "https://api.x.com"
 
 def _auth_headers(auth: str, creds: dict[str, str], method: str, url: str) -> tuple[dict[str, str], str | None]:
     if auth == "oauth1":
-        client = OAuth1Client(creds["consumer_key"], client_secret=creds["consumer_secret"],
-                              resource_owner_key=creds["access_token"],
-                              resource_owner_secret=creds["access_token_secret"])
+        client = OAuth1Client(
+            creds["consumer_key"],
+            client_secret=creds["consumer_secret"],
+            resource_owner_key=creds["access_token"],
+            resource_owner_secret=creds["access_token_secret"],
+        )
         _, headers, _ = client.sign(url, method)
         return dict(headers), None
     if auth == "bearer":
@@ -36,19 +39,33 @@ def _auth_headers(auth: str, creds: dict[str, str], method: str, url: str) -> tu
         return {"authorization": "Bearer " + creds["oauth2_access_token"]}, None
     if auth == "consumer-pair":
         basic = base64.b64encode(f"{creds['consumer_key']}:{creds['consumer_secret']}".encode()).decode()
-        return ({"authorization": "Basic " + basic, "content-type": "application/x-www-form-urlencoded"},
-                "grant_type=client_credentials")
+        return (
+            {"authorization": "Basic " + basic, "content-type": "application/x-www-form-urlencoded"},
+            "grant_type=client_credentials",
+        )
     if auth == "oauth2-client":  # the dummy-code exchange of FACTS.md §2
         basic = base64.b64encode(f"{creds['client_id']}:{creds['client_secret']}".encode()).decode()
-        body = ("grant_type=authorization_code&code=dummy&code_verifier=" + "v" * 43 +
-                "&redirect_uri=" + quote("http://127.0.0.1:8765/callback", safe="") +
-                "&client_id=" + creds["client_id"])
+        body = (
+            "grant_type=authorization_code&code=dummy&code_verifier="
+            + "v" * 43
+            + "&redirect_uri="
+            + quote("http://127.0.0.1:8765/callback", safe="")
+            + "&client_id="
+            + creds["client_id"]
+        )
         return {"authorization": "Basic " + basic, "content-type": "application/x-www-form-urlencoded"}, body
     raise AssertionError(auth)
 
 
-async def _ask(make: Callable[..., Any], scenario: str, method: str, path: str, auth: str,
-               context: str | None, json_body: dict[str, Any] | None = None) -> tuple[httpx.Response, Explanation]:
+async def _ask(
+    make: Callable[..., Any],
+    scenario: str,
+    method: str,
+    path: str,
+    auth: str,
+    context: str | None,
+    json_body: dict[str, Any] | None = None,
+) -> tuple[httpx.Response, Explanation]:
     client, info = make(scenario)
     url = BASE + path
     headers, body = _auth_headers(auth, info["credentials"], method, url)
@@ -65,13 +82,37 @@ CASES = [
     ("suspended-app", "GET", "/2/users/me", "oauth1", None, "app-suspended", 401, 416),
     ("rotated-secret", "GET", "/2/users/me", "oauth1", None, "signature-rejected", 401, 32),
     ("rotated-secret", "POST", "/oauth2/token", "consumer-pair", None, "bad-consumer-credentials", 403, 99),
-    ("rotated-secret", "POST", "/2/oauth2/token", "oauth2-client", None, "client-secret-rejected", 401,
-     "unauthorized_client"),
-    ("client-not-enrolled", "GET", "/2/users/by/username/XDevelopers", "bearer", None, "client-not-enrolled", 403,
-     "client-forbidden"),
+    (
+        "rotated-secret",
+        "POST",
+        "/2/oauth2/token",
+        "oauth2-client",
+        None,
+        "client-secret-rejected",
+        401,
+        "unauthorized_client",
+    ),
+    (
+        "client-not-enrolled",
+        "GET",
+        "/2/users/by/username/XDevelopers",
+        "bearer",
+        None,
+        "client-not-enrolled",
+        403,
+        "client-forbidden",
+    ),
     ("credits-depleted", "GET", "/2/users/by/username/XDevelopers", "bearer", None, "credits-depleted", 402, "credits"),
-    ("endpoint-not-in-plan", "GET", "/2/tweets/search/recent?query=x", "bearer", None, "endpoint-not-in-plan",
-     403, 453),
+    (
+        "endpoint-not-in-plan",
+        "GET",
+        "/2/tweets/search/recent?query=x",
+        "bearer",
+        None,
+        "endpoint-not-in-plan",
+        403,
+        453,
+    ),
     ("rate-limited", "GET", "/2/users/me", "oauth1", None, "rate-limited", 429, 88),
     ("usage-capped", "GET", "/2/tweets/search/recent?query=x", "bearer", None, "usage-capped", 429, "usage-capped"),
     ("clock-skew", "GET", "/2/users/me", "oauth1", None, "clock-skew", 401, 135),

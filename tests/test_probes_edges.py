@@ -54,8 +54,9 @@ def test_http_dates_with_gmt_and_utc_endings() -> None:
 
 async def test_sandbox_dates_parse_on_v2_and_token_endpoints(sandbox_client: httpx.AsyncClient) -> None:
     info = sandbox_client.sandbox_info  # type: ignore[attr-defined]
-    v2 = await sandbox_client.get("/2/users/by/username/XDevelopers",
-                                  headers={"Authorization": f"Bearer {info['credentials']['bearer_token']}"})
+    v2 = await sandbox_client.get(
+        "/2/users/by/username/XDevelopers", headers={"Authorization": f"Bearer {info['credentials']['bearer_token']}"}
+    )
     token = await sandbox_client.post("/oauth2/token", data={"grant_type": "client_credentials"})
     assert v2.headers["date"].endswith("UTC")
     for r in (v2, token):
@@ -73,8 +74,11 @@ async def test_html_page_instead_of_json_is_an_x_server_error(sandbox_client: ht
 
 async def test_form_text_instead_of_json_is_bad_json(sandbox_client: httpx.AsyncClient) -> None:
     c = sandbox_client.sandbox_info["credentials"]  # type: ignore[attr-defined]
-    r = await sandbox_client.post("/oauth/request_token", data={"oauth_callback": "oob"},
-                                  auth=http.OAuth1Auth(c["consumer_key"], c["consumer_secret"]))
+    r = await sandbox_client.post(
+        "/oauth/request_token",
+        data={"oauth_callback": "oob"},
+        auth=http.OAuth1Auth(c["consumer_key"], c["consumer_secret"]),
+    )
     assert r.status_code == 200 and "oauth_token=" in r.text
     with pytest.raises(http.TransportFailure) as err:
         http.parse_json(r)
@@ -122,8 +126,14 @@ async def test_real_server_healthy_round_trip(sandbox_server: Any) -> None:
 def test_top_level_profile_option_reaches_doctor(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("X_", "TWITTER_", "XKEYS_"))}
     env.update({"XKEYS_CONFIG_DIR": str(tmp_path), "XKEYS_SECRET_STORE": "file"})
-    out = subprocess.run([sys.executable, "-m", "xkeys", "--profile", "ghost", "doctor", "--offline"],
-                         capture_output=True, text=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
+    out = subprocess.run(
+        [sys.executable, "-m", "xkeys", "--profile", "ghost", "doctor", "--offline"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
     assert out.returncode == 2 and "ghost" in out.stderr
 
 

@@ -82,7 +82,10 @@ def test_api_base_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("XKEYS_API_BASE", raising=False)
     assert http.resolve_api_base() == "https://api.x.com"
     assert http.resolve_api_base(environ={"XKEYS_API_BASE": "http://127.0.0.1:5000/"}) == "http://127.0.0.1:5000"
-    assert http.resolve_api_base("https://api.twitter.com", environ={"XKEYS_API_BASE": "http://x"}) == "https://api.twitter.com"
+    assert (
+        http.resolve_api_base("https://api.twitter.com", environ={"XKEYS_API_BASE": "http://x"})
+        == "https://api.twitter.com"
+    )
     for bad in ("api.x.com", "ftp://api.x.com", "http://", "https://api.x.com/?a=1"):
         with pytest.raises(http.ApiBaseError):
             http.resolve_api_base(bad)
@@ -146,8 +149,12 @@ async def test_tls_to_a_plain_listener_is_named(hang: _Listener) -> None:
 def test_classify_never_copies_exception_text() -> None:
     secret = "Sx9Kq2Lm4Np6Rt8Vw0Yz1Ab3Cd5Ef7Gh9Ij2Kl4Mn6Op8Qr0St"
     req = httpx.Request("GET", "https://api.x.com/2/users/me")
-    for exc in (httpx.ConnectError(f"boom {secret}", request=req), httpx.ReadError(f"x {secret}", request=req),
-                httpx.RemoteProtocolError(secret, request=req), RuntimeError(secret)):
+    for exc in (
+        httpx.ConnectError(f"boom {secret}", request=req),
+        httpx.ReadError(f"x {secret}", request=req),
+        httpx.RemoteProtocolError(secret, request=req),
+        RuntimeError(secret),
+    ):
         f = http.classify_transport_error(exc, req)
         assert secret[:12] not in f.message
         assert f.diagnosis in ("network-unreachable", "x-server-error")
@@ -174,8 +181,9 @@ def test_oauth1_signing_signs_the_exact_url_and_hides_secrets() -> None:
     auth.sign(req)
     header = req.headers["authorization"]
     assert header.startswith("OAuth ") and cs not in header and ts not in header
-    params = signature.collect_parameters(uri_query="b=2&a=1", body=req.content.decode(),
-                                          headers={"Authorization": header}, exclude_oauth_signature=False)
+    params = signature.collect_parameters(
+        uri_query="b=2&a=1", body=req.content.decode(), headers={"Authorization": header}, exclude_oauth_signature=False
+    )
     params = [(unquote(k), unquote(v)) for k, v in params]  # the header parser does not decode
     oreq = OReq(str(req.url), "POST", body=req.content.decode(), headers={"Authorization": header})
     oreq.params = [(k, v) for k, v in params if k != "oauth_signature"]

@@ -32,12 +32,14 @@ from xkeys.core.redact import (
 )
 
 # valid-shaped values (FACTS.md section 1), made up for these tests
-CONSUMER_KEY = "q7WmZ2xRtY9uP4kL8vN3bC6dF"                                     # 25 alnum
-CONSUMER_SECRET = "Zx9k2LmQ7pR4tV8wY1bN3cF6hJ0aS5dG2eK7iO4uP9yT3rE1qW"          # 50 alnum
-BEARER = ("AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2"
-          "XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F")
-ACCESS_TOKEN = "1456789012345678901-Rt5yU8iO2pA4sD6fG9hJ1kL3zX7cV0"            # 19 digits + 30
-ACCESS_SECRET = "Mn3bV6cX9zL2kJ5hG8fD1sA4pO7iU0yT3rE6wQ9aS2dF5"                 # 45 alnum
+CONSUMER_KEY = "q7WmZ2xRtY9uP4kL8vN3bC6dF"  # 25 alnum
+CONSUMER_SECRET = "Zx9k2LmQ7pR4tV8wY1bN3cF6hJ0aS5dG2eK7iO4uP9yT3rE1qW"  # 50 alnum
+BEARER = (
+    "AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2"
+    "XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F"
+)
+ACCESS_TOKEN = "1456789012345678901-Rt5yU8iO2pA4sD6fG9hJ1kL3zX7cV0"  # 19 digits + 30
+ACCESS_SECRET = "Mn3bV6cX9zL2kJ5hG8fD1sA4pO7iU0yT3rE6wQ9aS2dF5"  # 45 alnum
 USER_ID = ACCESS_TOKEN.split("-")[0]
 ALL = (CONSUMER_KEY, CONSUMER_SECRET, BEARER, ACCESS_TOKEN, ACCESS_SECRET)
 
@@ -48,7 +50,7 @@ def windows(value: str) -> Iterator[str]:
     public = value.split("-", 1)[0] + "-" if value.split("-", 1)[0].isdigit() else ""
     for i in range(len(value) - MIN_RUN + 1):
         if i + MIN_RUN > len(public):
-            yield value[i:i + MIN_RUN]
+            yield value[i : i + MIN_RUN]
 
 
 def leaked(text: str, value: str) -> list[str]:
@@ -117,7 +119,7 @@ def test_scrubs_whole_values_and_keeps_the_rest(red: Redactor) -> None:
 def test_scrubs_any_run_of_twelve_inside_other_text(red: Redactor) -> None:
     for v in ALL:
         for i in range(0, len(v) - MIN_RUN + 1, 5):
-            run = v[i:i + MIN_RUN + (i % 7)]
+            run = v[i : i + MIN_RUN + (i % 7)]
             out = red.scrub(f"before{run}after and more")
             assert not leaked(out, v), (v, run, out)
             if any(w in run for w in windows(v)):
@@ -128,7 +130,7 @@ def test_scrubs_any_run_of_twelve_inside_other_text(red: Redactor) -> None:
 
 def test_an_eleven_char_run_is_not_a_leak() -> None:
     red = Redactor([CONSUMER_SECRET])
-    text = f"fragment {CONSUMER_SECRET[:MIN_RUN - 1]} here"
+    text = f"fragment {CONSUMER_SECRET[: MIN_RUN - 1]} here"
     assert red.scrub(text) == text
 
 
@@ -188,9 +190,12 @@ def test_lowercase_percent_escapes(red: Redactor) -> None:
 
 def test_json_escaped_forms(red: Redactor) -> None:
     decoded = unquote(BEARER)
-    for payload in (json.dumps({"token": BEARER}), json.dumps({"token": decoded}),
-                    json.dumps({"token": decoded}).replace("/", "\\/"),
-                    json.dumps(json.dumps({"nested": CONSUMER_SECRET}))):
+    for payload in (
+        json.dumps({"token": BEARER}),
+        json.dumps({"token": decoded}),
+        json.dumps({"token": decoded}).replace("/", "\\/"),
+        json.dumps(json.dumps({"nested": CONSUMER_SECRET})),
+    ):
         out = red.scrub(payload)
         assert not leaked(out, BEARER) and not leaked(out, decoded) and not leaked(out, CONSUMER_SECRET)
         assert not leaked(out, decoded.replace("/", "\\/"))
@@ -201,6 +206,7 @@ def test_html_escaped_form() -> None:
     odd = "abc<def>ghi&jkl\"mno'pqr"
     red = Redactor([odd])
     import html as _html
+
     assert not leaked(red.scrub(f"<p>{_html.escape(odd)}</p>"), _html.escape(odd))
 
 
@@ -223,8 +229,9 @@ def test_basic_header_of_consumer_pair(red: Redactor) -> None:
 
 # --------------------------------------------------------------------------- property tests
 
-_ALPHA = st.text(st.characters(min_codepoint=33, max_codepoint=126, exclude_characters="[]"),
-                 min_size=MIN_RUN, max_size=80)
+_ALPHA = st.text(
+    st.characters(min_codepoint=33, max_codepoint=126, exclude_characters="[]"), min_size=MIN_RUN, max_size=80
+)
 _NOISE = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF), max_size=40)
 
 
@@ -242,13 +249,24 @@ def test_property_no_run_survives(secret: str, before: str, after: str, data: st
 
 
 @settings(max_examples=100, deadline=None)
-@given(secret=st.text(st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789%+/=_-"),
-                      min_size=MIN_RUN, max_size=60),
-       before=_NOISE, after=_NOISE)
+@given(
+    secret=st.text(
+        st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789%+/=_-"),
+        min_size=MIN_RUN,
+        max_size=60,
+    ),
+    before=_NOISE,
+    after=_NOISE,
+)
 def test_property_encoded_forms(secret: str, before: str, after: str) -> None:
     red = Redactor([secret])
-    for form in (secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1],
-                 json.dumps(secret)[1:-1].replace("/", "\\/")):
+    for form in (
+        secret,
+        quote(secret, safe=""),
+        quote_plus(secret),
+        json.dumps(secret)[1:-1],
+        json.dumps(secret)[1:-1].replace("/", "\\/"),
+    ):
         out = red.scrub(before + " " + form + " " + after)
         assert not leaked(out, form), (form, out)
         assert not leaked(out, secret)
@@ -412,9 +430,14 @@ def test_pasted_forms_register_their_clean_value_too() -> None:
     secret = "Ab3dEf6hIj" + "Kl9nOp2rSt"  # 20 chars: no 12-run on either side of the break
     red = Redactor([f"Ab3dEf6hIj\u200b{'Kl9nOp2rSt'}"])
     assert red.scrub(f"x {secret} y") == "x [redacted] y"
-    for debris in (f'"{CONSUMER_SECRET}"', f"  {CONSUMER_SECRET}\n", f"Bearer {BEARER}",
-                   f"X_API_SECRET={CONSUMER_SECRET}",
-                   f"export X_API_SECRET='{CONSUMER_SECRET}'", f"\u201c{CONSUMER_SECRET}\u201d"):
+    for debris in (
+        f'"{CONSUMER_SECRET}"',
+        f"  {CONSUMER_SECRET}\n",
+        f"Bearer {BEARER}",
+        f"X_API_SECRET={CONSUMER_SECRET}",
+        f"export X_API_SECRET='{CONSUMER_SECRET}'",
+        f"\u201c{CONSUMER_SECRET}\u201d",
+    ):
         red = Redactor([debris])
         clean = BEARER if "Bearer" in debris else CONSUMER_SECRET
         assert red.scrub(f"value: {clean}.") == "value: [redacted].", debris

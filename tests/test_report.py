@@ -28,9 +28,13 @@ from xkeys.core.report import (
 from xkeys.sandbox import demo_credentials
 
 ENV_NAMES = {
-    "consumer_key": "X_API_KEY", "consumer_secret": "X_API_SECRET", "bearer_token": "X_BEARER_TOKEN",
-    "access_token": "X_ACCESS_TOKEN", "access_token_secret": "X_ACCESS_TOKEN_SECRET",
-    "client_id": "X_CLIENT_ID", "client_secret": "X_CLIENT_SECRET",
+    "consumer_key": "X_API_KEY",
+    "consumer_secret": "X_API_SECRET",
+    "bearer_token": "X_BEARER_TOKEN",
+    "access_token": "X_ACCESS_TOKEN",
+    "access_token_secret": "X_ACCESS_TOKEN_SECRET",
+    "client_id": "X_CLIENT_ID",
+    "client_secret": "X_CLIENT_SECRET",
 }
 
 
@@ -49,7 +53,7 @@ def environ_for(values: dict[str, str]) -> dict[str, str]:
 
 def runs(value: str) -> list[str]:
     public = value.split("-", 1)[0] + "-" if value.split("-", 1)[0].isdigit() else ""
-    return [value[i:i + MIN_RUN] for i in range(len(value) - MIN_RUN + 1) if i + MIN_RUN > len(public)]
+    return [value[i : i + MIN_RUN] for i in range(len(value) - MIN_RUN + 1) if i + MIN_RUN > len(public)]
 
 
 def assert_no_leak(text: str, values: dict[str, str]) -> None:
@@ -58,8 +62,9 @@ def assert_no_leak(text: str, values: dict[str, str]) -> None:
         assert not hits, f"{name} leaked: {hits[:3]}"
 
 
-async def live_report(make_sandbox_client: Callable[..., Any], scenario: str = "healthy",
-                      drop: tuple[str, ...] = ()) -> tuple[dict[str, Any], dict[str, str]]:
+async def live_report(
+    make_sandbox_client: Callable[..., Any], scenario: str = "healthy", drop: tuple[str, ...] = ()
+) -> tuple[dict[str, Any], dict[str, str]]:
     values = {k: v for k, v in demo_credentials(0, scenario).items() if k in ENV_NAMES and k not in drop}
     env = environ_for(values)
     creds = load_credentials(environ=env)
@@ -86,6 +91,7 @@ async def test_live_report_has_the_support_view(make_sandbox_client: Callable[..
     for secret in ("consumer_secret", "bearer_token", "access_token", "access_token_secret", "client_secret"):
         assert fields[secret]["prefix"] is None
     import hashlib
+
     expected = hashlib.sha256(values["consumer_secret"].encode()).hexdigest()[:8]
     assert fields["consumer_secret"]["fingerprint"] == expected
     ids = [c["id"] for c in doc["checks"]]
@@ -130,8 +136,10 @@ async def test_diff_healthy_vs_read_only(make_sandbox_client: Callable[..., Any]
     keys = {(c.section, c.key) for c in d.changes}
     assert ("access", "access_level") in keys
     assert any(c.section == "diagnoses" and c.after == "write-permission-missing" for c in d.changes)
-    assert any(c.section == "checks" and c.key == "probe.access-level" and (c.before, c.after) == ("pass", "fail")
-               for c in d.changes)
+    assert any(
+        c.section == "checks" and c.key == "probe.access-level" and (c.before, c.after) == ("pass", "fail")
+        for c in d.changes
+    )
     assert d.exit_code == 1 and d.changed
     text = d.to_text()
     assert "~ access_level: read-write" in text and "+ diagnosis: write-permission-missing" in text
@@ -173,9 +181,15 @@ async def test_env_file_source_is_home_relative_and_empty_vars_named(tmp_path: P
 
 
 def test_envinfo_never_holds_values() -> None:
-    env = {"X_API_SECRET": "Zx9k2LmQ7pR4tV8wY1bN3cF6hJ0aS5dG2eK7iO4uP9yT3rE1qW",
-           "HTTPS_PROXY": "http://user:hunter2hunter2@proxy:3128", "XKEYS_API_BASE": "https://u:pw12345678901@host:8443/x?y",
-           "TERM": "xterm", "TMUX": "/tmp/tmux,1,0", "SSH_CONNECTION": "1 2 3 4", "HOME": "/root"}
+    env = {
+        "X_API_SECRET": "Zx9k2LmQ7pR4tV8wY1bN3cF6hJ0aS5dG2eK7iO4uP9yT3rE1qW",
+        "HTTPS_PROXY": "http://user:hunter2hunter2@proxy:3128",
+        "XKEYS_API_BASE": "https://u:pw12345678901@host:8443/x?y",
+        "TERM": "xterm",
+        "TMUX": "/tmp/tmux,1,0",
+        "SSH_CONNECTION": "1 2 3 4",
+        "HOME": "/root",
+    }
     facts = envinfo.collect(env, size=(80, 24))
     text = json.dumps(facts)
     assert "Zx9k2LmQ7pR4" not in text and "hunter2" not in text and "pw1234" not in text
@@ -199,14 +213,31 @@ def test_host_of() -> None:
 
 def _doc(**over: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
-        "report": "xkeys support report", "generated_at": "2026-01-01T00:00:00Z",
-        "access_level": "read-write", "user": {"id": "1", "username": "a"},
-        "credentials": [{"field": "consumer_key", "fingerprint": "aaaaaaaa", "kind": "consumer_key", "shape": "pass",
-                         "length": 25, "source": "env:X_API_KEY"},
-                        {"field": "consumer_secret", "fingerprint": "bbbbbbbb", "kind": "consumer_secret",
-                         "shape": "pass", "length": 50, "source": "env:X_API_SECRET"}],
+        "report": "xkeys support report",
+        "generated_at": "2026-01-01T00:00:00Z",
+        "access_level": "read-write",
+        "user": {"id": "1", "username": "a"},
+        "credentials": [
+            {
+                "field": "consumer_key",
+                "fingerprint": "aaaaaaaa",
+                "kind": "consumer_key",
+                "shape": "pass",
+                "length": 25,
+                "source": "env:X_API_KEY",
+            },
+            {
+                "field": "consumer_secret",
+                "fingerprint": "bbbbbbbb",
+                "kind": "consumer_secret",
+                "shape": "pass",
+                "length": 50,
+                "source": "env:X_API_SECRET",
+            },
+        ],
         "checks": [{"id": "shape.consumer_key", "status": "pass"}, {"id": "probe.consumer-pair", "status": "pass"}],
-        "diagnoses": [], "environment": {"xkeys": "0.1.0", "python": "3.11", "os": "Linux"},
+        "diagnoses": [],
+        "environment": {"xkeys": "0.1.0", "python": "3.11", "os": "Linux"},
     }
     base.update(over)
     return base
@@ -216,20 +247,31 @@ def test_diff_fingerprint_rotation_and_removed_field() -> None:
     b = _doc()
     b["credentials"] = [dict(b["credentials"][0], fingerprint="cccccccc")]
     d = diff_reports(_doc(), b)
-    assert [str(c) for c in d.changes] == ["~ consumer_key.fingerprint: aaaaaaaa → cccccccc",
-                                           "- consumer_secret: fp bbbbbbbb"]
+    assert [str(c) for c in d.changes] == [
+        "~ consumer_key.fingerprint: aaaaaaaa → cccccccc",
+        "- consumer_secret: fp bbbbbbbb",
+    ]
     assert d.to_dict()["changed"] is True
     assert json.dumps(d.to_dict())
 
 
 def test_diff_diagnoses_user_and_environment() -> None:
     a = _doc(diagnoses=[{"id": "clock-skew"}])
-    b = _doc(diagnoses=[{"id": "rate-limited"}], user={"id": "1", "username": "b"},
-             environment={"xkeys": "0.2.0", "python": "3.11", "os": "Linux"},
-             checks=[{"id": "probe.consumer-pair", "status": "fail"}, {"id": "probe.clock", "status": "pass"}])
+    b = _doc(
+        diagnoses=[{"id": "rate-limited"}],
+        user={"id": "1", "username": "b"},
+        environment={"xkeys": "0.2.0", "python": "3.11", "os": "Linux"},
+        checks=[{"id": "probe.consumer-pair", "status": "fail"}, {"id": "probe.clock", "status": "pass"}],
+    )
     text = diff_reports(a, b).to_text()
-    for line in ("+ diagnosis: rate-limited", "- diagnosis: clock-skew", "~ user.username: a → b",
-                 "~ probe.consumer-pair: pass → fail", "+ probe.clock: pass", "~ xkeys: 0.1.0 → 0.2.0"):
+    for line in (
+        "+ diagnosis: rate-limited",
+        "- diagnosis: clock-skew",
+        "~ user.username: a → b",
+        "~ probe.consumer-pair: pass → fail",
+        "+ probe.clock: pass",
+        "~ xkeys: 0.1.0 → 0.2.0",
+    ):
         assert line in text, text
     assert diff_reports(a, a).exit_code == 0
 

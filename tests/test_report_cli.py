@@ -19,9 +19,13 @@ from xkeys.core.redact import MIN_RUN
 from xkeys.sandbox import demo_credentials
 
 ENV_NAMES = {
-    "consumer_key": "X_API_KEY", "consumer_secret": "X_API_SECRET", "bearer_token": "X_BEARER_TOKEN",
-    "access_token": "X_ACCESS_TOKEN", "access_token_secret": "X_ACCESS_TOKEN_SECRET",
-    "client_id": "X_CLIENT_ID", "client_secret": "X_CLIENT_SECRET",
+    "consumer_key": "X_API_KEY",
+    "consumer_secret": "X_API_SECRET",
+    "bearer_token": "X_BEARER_TOKEN",
+    "access_token": "X_ACCESS_TOKEN",
+    "access_token_secret": "X_ACCESS_TOKEN_SECRET",
+    "client_id": "X_CLIENT_ID",
+    "client_secret": "X_CLIENT_SECRET",
 }
 
 
@@ -47,13 +51,17 @@ def demo(scenario: str = "healthy", seed: int = 0) -> dict[str, str]:
 def assert_no_leak(text: str, values: dict[str, str]) -> None:
     for name, v in values.items():
         public = v.split("-", 1)[0] + "-" if v.split("-", 1)[0].isdigit() else ""
-        hits = [v[i:i + MIN_RUN] for i in range(len(v) - MIN_RUN + 1)
-                if i + MIN_RUN > len(public) and v[i:i + MIN_RUN] in text]
+        hits = [
+            v[i : i + MIN_RUN]
+            for i in range(len(v) - MIN_RUN + 1)
+            if i + MIN_RUN > len(public) and v[i : i + MIN_RUN] in text
+        ]
         assert not hits, f"{name} leaked"
 
 
-def test_report_markdown_against_real_server(tmp_path: Path, make_sandbox_server: Callable[..., Any],
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_markdown_against_real_server(
+    tmp_path: Path, make_sandbox_server: Callable[..., Any], capsys: pytest.CaptureFixture[str]
+) -> None:
     server = make_sandbox_server("healthy")
     values = demo()
     code = main(["report", "--env-file", str(env_file(tmp_path, values)), "--api-base", server.base_url])
@@ -65,14 +73,30 @@ def test_report_markdown_against_real_server(tmp_path: Path, make_sandbox_server
     assert_no_leak(out + err, values)
 
 
-def test_report_json_to_file_0600(tmp_path: Path, make_sandbox_server: Callable[..., Any],
-                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_json_to_file_0600(
+    tmp_path: Path, make_sandbox_server: Callable[..., Any], capsys: pytest.CaptureFixture[str]
+) -> None:
     server = make_sandbox_server("read-only")
     values = demo("read-only")
     target = tmp_path / "out" / "report.json"
     target.parent.mkdir()
-    code = main(["report", "--format", "json", "--output", str(target), "--need", "write",
-                 "--env-file", str(env_file(tmp_path, values)), "--api-base", server.base_url, "--timeout", "5"])
+    code = main(
+        [
+            "report",
+            "--format",
+            "json",
+            "--output",
+            str(target),
+            "--need",
+            "write",
+            "--env-file",
+            str(env_file(tmp_path, values)),
+            "--api-base",
+            server.base_url,
+            "--timeout",
+            "5",
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 1  # made, and it shows a failure
     assert out == "" and f"wrote the report to {target} (mode 0600)" in err
@@ -82,8 +106,9 @@ def test_report_json_to_file_0600(tmp_path: Path, make_sandbox_server: Callable[
     assert_no_leak(target.read_text() + out + err, values)
 
 
-def test_report_with_no_credentials_still_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_with_no_credentials_still_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("X_API_KEY", "")
     code = main(["report", "--offline", "--format", "json"])
     out, _err = capsys.readouterr()
@@ -98,8 +123,21 @@ def test_report_diff_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[st
     paths = []
     for name, values in (("a", before), ("b", after)):
         target = tmp_path / f"{name}.json"
-        assert main(["report", "--offline", "--format", "json", "-o", str(target),
-                     "--env-file", str(env_file(tmp_path, values, "same.env"))]) == 0
+        assert (
+            main(
+                [
+                    "report",
+                    "--offline",
+                    "--format",
+                    "json",
+                    "-o",
+                    str(target),
+                    "--env-file",
+                    str(env_file(tmp_path, values, "same.env")),
+                ]
+            )
+            == 0
+        )
         paths.append(str(target))
     capsys.readouterr()
     assert main(["report", "diff", paths[0], paths[0]]) == 0
@@ -115,16 +153,19 @@ def test_report_diff_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert_no_leak(out, before | {"new": after["consumer_secret"]})
 
 
-@pytest.mark.parametrize("argv, needle", [
-    (["report", "diff", "only-one.json"], "takes two JSON reports"),
-    (["report", "diff", "missing-a.json", "missing-b.json"], "missing-a.json: no such file"),
-    (["report", "extra"], "invalid choice"),
-    (["report", "--api-base", "ftp://nope"], "--api-base"),
-    (["report", "--format", "pdf"], "invalid choice"),
-    (["report", "--timeout", "0"], "--timeout"),
-    (["report", "diff", "--offline", "a.json", "b.json"], "does not take '--offline'"),
-    (["report", "diff", "--format", "pdf", "a.json", "b.json"], "--format takes md or json"),
-])
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (["report", "diff", "only-one.json"], "takes two JSON reports"),
+        (["report", "diff", "missing-a.json", "missing-b.json"], "missing-a.json: no such file"),
+        (["report", "extra"], "invalid choice"),
+        (["report", "--api-base", "ftp://nope"], "--api-base"),
+        (["report", "--format", "pdf"], "invalid choice"),
+        (["report", "--timeout", "0"], "--timeout"),
+        (["report", "diff", "--offline", "a.json", "b.json"], "does not take '--offline'"),
+        (["report", "diff", "--format", "pdf", "a.json", "b.json"], "--format takes md or json"),
+    ],
+)
 def test_report_usage_errors(argv: list[str], needle: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
     out, err = capsys.readouterr()
@@ -147,17 +188,36 @@ def test_report_copy_under_xvfb(tmp_path: Path) -> None:
     values = demo()
     with xvfb() as display:
         env = dict(os.environ, DISPLAY=display, XKEYS_CONFIG_DIR=str(tmp_path / "cfg"), XKEYS_SECRET_STORE="file")
-        proc = subprocess.run([sys.executable, "-m", "xkeys", "report", "--offline", "--copy",
-                               "--env-file", str(env_file(tmp_path, values))],
-                              capture_output=True, text=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "xkeys",
+                "report",
+                "--offline",
+                "--copy",
+                "--env-file",
+                str(env_file(tmp_path, values)),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
         assert proc.returncode == 0, proc.stderr
         assert "Copied the report to the system clipboard (xclip)." in proc.stderr
         assert paste(display) == proc.stdout
     assert_no_leak(proc.stdout + proc.stderr, values)
 
 
-@pytest.mark.parametrize("argv", [["report", "--demo", "--scenario", "read-only", "--format", "json"],
-                                  ["--demo", "--scenario=read-only", "report", "--format", "json"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["report", "--demo", "--scenario", "read-only", "--format", "json"],
+        ["--demo", "--scenario=read-only", "report", "--format", "json"],
+    ],
+)
 def test_demo_report(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     code = main(argv)
     out, err = capsys.readouterr()

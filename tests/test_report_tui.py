@@ -30,12 +30,23 @@ def coarse_clock() -> float:
     the real time stay inside the sandbox's 5-minute window."""
     return float(int(time.time()) // 120 * 120)
 
+
 #: environment facts that do not depend on the machine the tests run on (snapshots)
 FIXED_ENV: dict[str, Any] = {
-    "xkeys": "0.0.test", "python": "3.x (CPython)", "os": "TestOS 1.0", "machine": "x86_64",
-    "terminal": {"term": "xterm-256color", "term_program": None, "colorterm": "truecolor", "size": "100x40",
-                 "multiplexer": None, "ssh": False},
-    "env_vars": {"X_API_KEY": "set", "X_BEARER_TOKEN": "empty"}, "network_vars": [],
+    "xkeys": "0.0.test",
+    "python": "3.x (CPython)",
+    "os": "TestOS 1.0",
+    "machine": "x86_64",
+    "terminal": {
+        "term": "xterm-256color",
+        "term_program": None,
+        "colorterm": "truecolor",
+        "size": "100x40",
+        "multiplexer": None,
+        "ssh": False,
+    },
+    "env_vars": {"X_API_KEY": "set", "X_BEARER_TOKEN": "empty"},
+    "network_vars": [],
 }
 
 
@@ -54,10 +65,15 @@ class Rig:
             return env
 
         self.services = Services(
-            http_client=lambda: httpx.AsyncClient(transport=httpx.ASGITransport(app=self.asgi), base_url=API,
-                                                  timeout=10.0),
-            api_base=API, clock=lambda: FIXED_NOW, store_factory=None,
-            clipboard=self._copy, open_browser=lambda url: True, environ={},
+            http_client=lambda: httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=self.asgi), base_url=API, timeout=10.0
+            ),
+            api_base=API,
+            clock=lambda: FIXED_NOW,
+            store_factory=None,
+            clipboard=self._copy,
+            open_browser=lambda url: True,
+            environ={},
             export_dir=str(tmp) if tmp else None,
             overrides={"envinfo": fixed_env, "run_doctor": partial(run_doctor, clock=coarse_clock)},
         )
@@ -67,8 +83,9 @@ class Rig:
         return True
 
     def app(self, scenario: str = "healthy") -> Any:
-        return make_app("support", services=self.services, sandbox_info=self.info, scenario=scenario,
-                        clock=lambda: FIXED_NOW)
+        return make_app(
+            "support", services=self.services, sandbox_info=self.info, scenario=scenario, clock=lambda: FIXED_NOW
+        )
 
 
 def screen_text(app: Any) -> str:
@@ -79,7 +96,7 @@ def leaks(text: str, values: dict[str, str]) -> list[str]:
     hits = []
     for name, v in values.items():
         public = v.split("-", 1)[0] + "-" if v.split("-", 1)[0].isdigit() else ""
-        if any(v[i:i + MIN_RUN] in text for i in range(len(v) - MIN_RUN + 1) if i + MIN_RUN > len(public)):
+        if any(v[i : i + MIN_RUN] in text for i in range(len(v) - MIN_RUN + 1) if i + MIN_RUN > len(public)):
             hits.append(name)
     return hits
 
@@ -164,9 +181,14 @@ async def test_copy_before_checks_is_refused_politely() -> None:
 
 async def test_support_without_credentials_names_the_variables() -> None:
     asgi = create_app("healthy", 0)
-    services = Services(http_client=lambda: httpx.AsyncClient(transport=httpx.ASGITransport(app=asgi), base_url=API),
-                        api_base=API, clock=lambda: FIXED_NOW, store_factory=None, environ={"X_API_KEY": ""},
-                        clipboard=lambda t: True)
+    services = Services(
+        http_client=lambda: httpx.AsyncClient(transport=httpx.ASGITransport(app=asgi), base_url=API),
+        api_base=API,
+        clock=lambda: FIXED_NOW,
+        store_factory=None,
+        environ={"X_API_KEY": ""},
+        clipboard=lambda t: True,
+    )
     app = make_app("support", services=services, clock=lambda: FIXED_NOW)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -23,8 +23,17 @@ def test_credentials_have_real_shapes_and_are_deterministic() -> None:
     c = demo_credentials(0)
     assert c == demo_credentials(0)
     assert c != demo_credentials(1)
-    assert set(c) == {"consumer_key", "consumer_secret", "bearer_token", "access_token", "access_token_secret",
-                      "client_id", "client_secret", "oauth2_access_token", "oauth2_refresh_token"}
+    assert set(c) == {
+        "consumer_key",
+        "consumer_secret",
+        "bearer_token",
+        "access_token",
+        "access_token_secret",
+        "client_id",
+        "client_secret",
+        "oauth2_access_token",
+        "oauth2_refresh_token",
+    }
     assert len(c["consumer_key"]) == 25 and ALNUM.match(c["consumer_key"])
     assert len(c["consumer_secret"]) == 50 and ALNUM.match(c["consumer_secret"])
     assert c["bearer_token"].startswith("A" * 21) and "%3D" in c["bearer_token"]
@@ -44,23 +53,36 @@ def test_credentials_have_real_shapes_and_are_deterministic() -> None:
 
 def test_scenarios_listed() -> None:
     assert SCENARIOS[0] == "healthy"
-    assert set(SCENARIOS) == {"healthy", "read-only", "suspended-app", "rotated-secret", "client-not-enrolled",
-                              "credits-depleted", "endpoint-not-in-plan", "rate-limited", "usage-capped",
-                              "clock-skew", "missing-scopes", "flaky"}
+    assert set(SCENARIOS) == {
+        "healthy",
+        "read-only",
+        "suspended-app",
+        "rotated-secret",
+        "client-not-enrolled",
+        "credits-depleted",
+        "endpoint-not-in-plan",
+        "rate-limited",
+        "usage-capped",
+        "clock-skew",
+        "missing-scopes",
+        "flaky",
+    }
 
 
 async def test_client_credentials_returns_the_printed_bearer(sandbox_client: httpx.AsyncClient) -> None:
     c = sandbox_client.sandbox_info["credentials"]  # type: ignore[attr-defined]
     basic = base64.b64encode(f"{quote(c['consumer_key'])}:{quote(c['consumer_secret'])}".encode()).decode()
-    r = await sandbox_client.post("/oauth2/token", data={"grant_type": "client_credentials"},
-                                  headers={"Authorization": f"Basic {basic}"})
+    r = await sandbox_client.post(
+        "/oauth2/token", data={"grant_type": "client_credentials"}, headers={"Authorization": f"Basic {basic}"}
+    )
     assert r.status_code == 200
     assert r.headers["content-type"] == "application/json;charset=utf-8"
     assert r.json() == {"token_type": "bearer", "access_token": c["bearer_token"]}
     assert "x-rate-limit-limit" not in r.headers and "x-access-level" not in r.headers
     # same pair -> same token
-    r2 = await sandbox_client.post("/oauth2/token", data={"grant_type": "client_credentials"},
-                                   headers={"Authorization": f"Basic {basic}"})
+    r2 = await sandbox_client.post(
+        "/oauth2/token", data={"grant_type": "client_credentials"}, headers={"Authorization": f"Basic {basic}"}
+    )
     assert r2.json()["access_token"] == c["bearer_token"]
 
 
@@ -69,8 +91,11 @@ async def test_bad_consumer_pair_is_code_99(sandbox_client: httpx.AsyncClient) -
     for user, pw in ((c["consumer_key"], c["consumer_secret"][:-1] + "x"), (c["client_id"], c["client_secret"])):
         r = await sandbox_client.post("/oauth2/token", data={"grant_type": "client_credentials"}, auth=(user, pw))
         assert r.status_code == 403
-        assert r.json() == {"errors": [{"code": 99, "label": "authenticity_token_error",
-                                        "message": "Unable to verify your credentials"}]}
+        assert r.json() == {
+            "errors": [
+                {"code": 99, "label": "authenticity_token_error", "message": "Unable to verify your credentials"}
+            ]
+        }
 
 
 async def test_users_me_oauth1_and_bearer_rejected(sandbox_client: httpx.AsyncClient) -> None:
@@ -108,8 +133,12 @@ async def test_user_lookup_and_usage_with_bearer(sandbox_client: httpx.AsyncClie
 
 
 def test_sandbox_command_prints_json_line_and_exits_0_on_sigterm() -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "xkeys", "sandbox", "--seed", "3"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "xkeys", "sandbox", "--seed", "3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
@@ -117,8 +146,11 @@ def test_sandbox_command_prints_json_line_and_exits_0_on_sigterm() -> None:
         assert info["scenario"] == "healthy" and info["base_url"].startswith("http://127.0.0.1:")
         assert info["credentials"] == demo_credentials(3)
         assert info["redirect_uri"] == app_credentials(3).redirect_uri
-        r = httpx.get(info["base_url"] + "/2/users/by/username/XDevelopers",
-                      headers=bearer(info["credentials"]["bearer_token"]), timeout=5)
+        r = httpx.get(
+            info["base_url"] + "/2/users/by/username/XDevelopers",
+            headers=bearer(info["credentials"]["bearer_token"]),
+            timeout=5,
+        )
         assert r.status_code == 200
     finally:
         proc.terminate()
@@ -130,9 +162,25 @@ def test_sandbox_command_prints_json_line_and_exits_0_on_sigterm() -> None:
 def test_sandbox_command_scenario_seed_and_sigint() -> None:
     import signal
 
-    proc = subprocess.Popen([sys.executable, "-m", "xkeys", "--scenario", "rotated-secret", "sandbox", "--seed", "4",
-                             "--redirect-uri", "http://127.0.0.1:5555/cb", "--redirect-uri", "https://example.com/cb"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "xkeys",
+            "--scenario",
+            "rotated-secret",
+            "sandbox",
+            "--seed",
+            "4",
+            "--redirect-uri",
+            "http://127.0.0.1:5555/cb",
+            "--redirect-uri",
+            "https://example.com/cb",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         info = json.loads(proc.stdout.readline())
@@ -151,25 +199,40 @@ def test_server_handle_info(make_sandbox_server: Any) -> None:
     handle = make_sandbox_server("rotated-secret", seed=2)
     assert handle.info["base_url"] == handle.base_url
     assert handle.info["credentials"] == demo_credentials(2, "rotated-secret")
-    assert set(handle.info["current"]) == {"consumer_secret", "bearer_token", "client_secret",
-                                           "oauth2_access_token", "oauth2_refresh_token"}
-    r = httpx.get(handle.base_url + "/2/users/by/username/XDevelopers",
-                  headers=bearer(handle.info["current"]["bearer_token"]), timeout=5)
+    assert set(handle.info["current"]) == {
+        "consumer_secret",
+        "bearer_token",
+        "client_secret",
+        "oauth2_access_token",
+        "oauth2_refresh_token",
+    }
+    r = httpx.get(
+        handle.base_url + "/2/users/by/username/XDevelopers",
+        headers=bearer(handle.info["current"]["bearer_token"]),
+        timeout=5,
+    )
     assert r.status_code == 200
 
 
 def test_sandbox_command_rejects_unknown_scenario() -> None:
-    out = subprocess.run([sys.executable, "-m", "xkeys", "sandbox", "--scenario", "nope"],
-                         capture_output=True, text=True, timeout=30)
+    out = subprocess.run(
+        [sys.executable, "-m", "xkeys", "sandbox", "--scenario", "nope"], capture_output=True, text=True, timeout=30
+    )
     assert out.returncode == 2
     assert "healthy" in out.stderr and "flaky" in out.stderr and "Traceback" not in out.stderr
     assert out.stdout == ""
 
 
 def test_sandbox_command_rejects_bad_options() -> None:
-    for argv in (["--latency", "-1"], ["--latency", "nan"], ["--port", "70000"], ["--redirect-uri", "ftp://x"],
-                 ["--seed", "abc"]):
-        out = subprocess.run([sys.executable, "-m", "xkeys", "sandbox", *argv], capture_output=True, text=True,
-                             timeout=30)
+    for argv in (
+        ["--latency", "-1"],
+        ["--latency", "nan"],
+        ["--port", "70000"],
+        ["--redirect-uri", "ftp://x"],
+        ["--seed", "abc"],
+    ):
+        out = subprocess.run(
+            [sys.executable, "-m", "xkeys", "sandbox", *argv], capture_output=True, text=True, timeout=30
+        )
         assert out.returncode == 2, argv
         assert out.stdout == "" and "Traceback" not in out.stderr and out.stderr.startswith("xkeys: ")

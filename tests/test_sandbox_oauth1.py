@@ -99,18 +99,21 @@ async def test_nonce_replay_is_rejected(sandbox_client: httpx.AsyncClient) -> No
     assert (again.status_code, _code(again)) == (401, 32)
 
 
-@pytest.mark.parametrize("header", [
-    "OAuth",
-    'OAuth oauth_consumer_key="abc"',
-    "OAuth garbage-without-equals",
-    'OAuth oauth_consumer_key="a", oauth_signature="b", oauth_signature_method="RSA-SHA1", '
-    'oauth_timestamp="1", oauth_nonce="n"',
-    'OAuth oauth_consumer_key="a", oauth_signature="b", oauth_signature_method="HMAC-SHA1", '
-    'oauth_timestamp="soon", oauth_nonce="n"',
-    "Bearer",
-    "Basic Zm9vOmJhcg==",
-    "Token abc",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "OAuth",
+        'OAuth oauth_consumer_key="abc"',
+        "OAuth garbage-without-equals",
+        'OAuth oauth_consumer_key="a", oauth_signature="b", oauth_signature_method="RSA-SHA1", '
+        'oauth_timestamp="1", oauth_nonce="n"',
+        'OAuth oauth_consumer_key="a", oauth_signature="b", oauth_signature_method="HMAC-SHA1", '
+        'oauth_timestamp="soon", oauth_nonce="n"',
+        "Bearer",
+        "Basic Zm9vOmJhcg==",
+        "Token abc",
+    ],
+)
 async def test_malformed_auth_header_is_code_215(sandbox_client: httpx.AsyncClient, header: str) -> None:
     for path, ctype in (("/2/users/me", V2_JSON), ("/1.1/account/verify_credentials.json", V11_JSON)):
         r = await sandbox_client.get(path, headers={"Authorization": header})
@@ -133,8 +136,7 @@ async def test_signature_covers_query_and_host(sandbox_client: httpx.AsyncClient
     ok = await sandbox_client.get(url, headers=oauth1_sign(c, "GET", url))
     assert ok.status_code == 200
     # signed for another query than the one sent
-    bad = await sandbox_client.get(url.replace("max_results=10", "max_results=11"),
-                                   headers=oauth1_sign(c, "GET", url))
+    bad = await sandbox_client.get(url.replace("max_results=10", "max_results=11"), headers=oauth1_sign(c, "GET", url))
     assert (bad.status_code, _code(bad)) == (401, 32)
     # signed for api.twitter.com but sent to api.x.com: the host is part of the base string
     other = await sandbox_client.get(url, headers=oauth1_sign(c, "GET", url.replace("api.x.com", "api.twitter.com")))
@@ -151,8 +153,9 @@ async def test_x_forwarded_proto_is_the_signed_scheme(make_sandbox_client: Any) 
     http_url = "http://api.x.com/2/users/me"
     r = await client.get(http_url, headers=oauth1_sign(c, "GET", "https://api.x.com/2/users/me"))
     assert r.status_code == 401
-    r = await client.get(http_url, headers={**oauth1_sign(c, "GET", "https://api.x.com/2/users/me"),
-                                            "X-Forwarded-Proto": "https"})
+    r = await client.get(
+        http_url, headers={**oauth1_sign(c, "GET", "https://api.x.com/2/users/me"), "X-Forwarded-Proto": "https"}
+    )
     assert r.status_code == 200
 
 
@@ -164,9 +167,12 @@ async def test_read_only_tokens_cannot_write(make_sandbox_client: Any) -> None:
     r = await signed(client, c, "POST", "/2/tweets", json={"text": "hello"})
     assert r.status_code == 403
     assert r.headers["content-type"] == "application/problem+json"
-    assert r.json() == {"title": "Forbidden", "detail": "Your client app is not configured with the appropriate "
-                        "oauth1 app permissions for this endpoint.",
-                        "type": "https://api.twitter.com/2/problems/oauth1-permissions", "status": 403}
+    assert r.json() == {
+        "title": "Forbidden",
+        "detail": "Your client app is not configured with the appropriate oauth1 app permissions for this endpoint.",
+        "type": "https://api.twitter.com/2/problems/oauth1-permissions",
+        "status": 403,
+    }
     r = await signed(client, c, "POST", "/1.1/statuses/update.json", form={"status": "hello"})
     assert r.status_code == 403 and _code(r) == 261
     r = await signed(client, c, "POST", "/2/dm_conversations/with/2244994945/messages", json={"text": "hi"})
@@ -179,8 +185,9 @@ def _approve(session: requests.Session, handle: SandboxHandle, url: str) -> requ
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     form = parse_form(page.text)
     assert ("action", "approve") in form["buttons"] and ("action", "cancel") in form["buttons"]
-    return session.post(handle.base_url + form["action"], data={**form["fields"], "action": "approve"},
-                        timeout=5, allow_redirects=False)
+    return session.post(
+        handle.base_url + form["action"], data={**form["fields"], "action": "approve"}, timeout=5, allow_redirects=False
+    )
 
 
 def test_pin_flow_with_requests_oauthlib(sandbox_server: SandboxHandle) -> None:
@@ -199,15 +206,22 @@ def test_pin_flow_with_requests_oauthlib(sandbox_server: SandboxHandle) -> None:
     assert tokens["user_id"] == user_id and tokens["screen_name"]
     assert tokens["oauth_token"].startswith(user_id + "-")
     # the new token works, with the same signing library
-    user = OAuth1Session(c["consumer_key"], client_secret=c["consumer_secret"],
-                         resource_owner_key=tokens["oauth_token"], resource_owner_secret=tokens["oauth_token_secret"])
+    user = OAuth1Session(
+        c["consumer_key"],
+        client_secret=c["consumer_secret"],
+        resource_owner_key=tokens["oauth_token"],
+        resource_owner_secret=tokens["oauth_token_secret"],
+    )
     me = user.get(base + "/2/users/me", timeout=5)
     assert me.status_code == 200 and me.json()["data"]["id"] == user_id
     # the PIN is single use
-    again = OAuth1Session(c["consumer_key"], client_secret=c["consumer_secret"],
-                          resource_owner_key=fetched["oauth_token"],
-                          resource_owner_secret=fetched["oauth_token_secret"],
-                          verifier=pin)
+    again = OAuth1Session(
+        c["consumer_key"],
+        client_secret=c["consumer_secret"],
+        resource_owner_key=fetched["oauth_token"],
+        resource_owner_secret=fetched["oauth_token_secret"],
+        verifier=pin,
+    )
     r = again.post(base + "/oauth/access_token", timeout=5)
     assert r.status_code == 401
     assert r.text == "Error processing your OAuth request: Invalid oauth_verifier parameter"
@@ -219,12 +233,19 @@ def test_pin_flow_wrong_pin_and_authenticate_alias(sandbox_server: SandboxHandle
     c = sandbox_server.info["credentials"]
     oauth = OAuth1Session(c["consumer_key"], client_secret=c["consumer_secret"], callback_uri="oob")
     fetched = oauth.fetch_request_token(base + "/oauth/request_token", timeout=5)
-    pin = find_pin(_approve(requests.Session(), sandbox_server,
-                            base + "/oauth/authenticate?oauth_token=" + fetched["oauth_token"]).text)
+    pin = find_pin(
+        _approve(
+            requests.Session(), sandbox_server, base + "/oauth/authenticate?oauth_token=" + fetched["oauth_token"]
+        ).text
+    )
     wrong = str((int(pin) + 1) % 10_000_000).zfill(7)
-    r = OAuth1Session(c["consumer_key"], client_secret=c["consumer_secret"], resource_owner_key=fetched["oauth_token"],
-                      resource_owner_secret=fetched["oauth_token_secret"], verifier=wrong).post(
-        base + "/oauth/access_token", timeout=5)
+    r = OAuth1Session(
+        c["consumer_key"],
+        client_secret=c["consumer_secret"],
+        resource_owner_key=fetched["oauth_token"],
+        resource_owner_secret=fetched["oauth_token_secret"],
+        verifier=wrong,
+    ).post(base + "/oauth/access_token", timeout=5)
     assert r.status_code == 401 and "Invalid oauth_verifier parameter" in r.text
 
 
@@ -232,11 +253,13 @@ def test_request_token_wrong_secret_and_unapproved_callback(sandbox_server: Sand
     base = sandbox_server.base_url
     c = sandbox_server.info["credentials"]
     r = OAuth1Session(c["consumer_key"], client_secret="x" * 50, callback_uri="oob").post(
-        base + "/oauth/request_token", timeout=5)
+        base + "/oauth/request_token", timeout=5
+    )
     assert r.status_code == 401 and r.json()["errors"][0]["code"] == 32
     assert r.headers["www-authenticate"] == 'OAuth realm="https://api.twitter.com", api_error_code=32'
-    r = OAuth1Session(c["consumer_key"], client_secret=c["consumer_secret"],
-                      callback_uri="https://evil.example/cb").post(base + "/oauth/request_token", timeout=5)
+    r = OAuth1Session(
+        c["consumer_key"], client_secret=c["consumer_secret"], callback_uri="https://evil.example/cb"
+    ).post(base + "/oauth/request_token", timeout=5)
     assert r.status_code == 401 and r.json()["errors"][0]["code"] == 415
 
 
@@ -284,8 +307,9 @@ async def test_pin_flow_read_only_app_gives_read_tokens(make_sandbox_client: Any
     pin = find_pin(approved.text)
     url = "https://api.x.com/oauth/access_token"
     # signed once (header + verifier), then oauth_token repeated in the body, as some SDKs send it
-    h = oauth1_sign(c, "POST", url, body=f"oauth_verifier={pin}", token=rt["oauth_token"],
-                    token_secret=rt["oauth_token_secret"])
+    h = oauth1_sign(
+        c, "POST", url, body=f"oauth_verifier={pin}", token=rt["oauth_token"], token_secret=rt["oauth_token_secret"]
+    )
     r = await client.post(url, content=f"oauth_token={rt['oauth_token']}&oauth_verifier={pin}", headers=h)
     assert r.status_code == 200, r.text
     at = dict(httpx.QueryParams(r.text))
@@ -301,8 +325,12 @@ def test_x_auth_access_type_asks_for_less(sandbox_server: SandboxHandle) -> None
     page = _approve(requests.Session(), sandbox_server, oauth.authorization_url(base + "/oauth/authorize"))
     pin = find_pin(page.text)
     tokens = oauth.fetch_access_token(base + "/oauth/access_token", verifier=pin, timeout=5)
-    user = OAuth1Session(c["consumer_key"], client_secret=c["consumer_secret"],
-                         resource_owner_key=tokens["oauth_token"], resource_owner_secret=tokens["oauth_token_secret"])
+    user = OAuth1Session(
+        c["consumer_key"],
+        client_secret=c["consumer_secret"],
+        resource_owner_key=tokens["oauth_token"],
+        resource_owner_secret=tokens["oauth_token_secret"],
+    )
     me = user.get(base + "/2/users/me", timeout=5)
     assert me.headers["x-access-level"] == "read"
     assert user.post(base + "/2/tweets", json={"text": "no"}, timeout=5).status_code == 403
@@ -311,7 +339,8 @@ def test_x_auth_access_type_asks_for_less(sandbox_server: SandboxHandle) -> None
 async def test_oauth_endpoints_401_carry_www_authenticate(make_sandbox_client: Any) -> None:
     client, info = make_sandbox_client("suspended-app")
     c = info["credentials"]
-    r = await signed(client, c, "POST", "/oauth/request_token", form={"oauth_callback": "oob"},
-                     token="", token_secret="")
+    r = await signed(
+        client, c, "POST", "/oauth/request_token", form={"oauth_callback": "oob"}, token="", token_secret=""
+    )
     assert r.status_code == 401
     assert r.headers["www-authenticate"] == 'OAuth realm="https://api.twitter.com", api_error_code=416'

@@ -31,8 +31,9 @@ def _approve_via_http(base: str, authorize_url: str, action: str = "approve") ->
     page = browser.get(authorize_url, timeout=5)
     assert page.status_code == 200, page.text
     form = parse_form(page.text)
-    return browser.post(base + form["action"], data={**form["fields"], "action": action}, timeout=5,
-                        allow_redirects=False)
+    return browser.post(
+        base + form["action"], data={**form["fields"], "action": action}, timeout=5, allow_redirects=False
+    )
 
 
 def test_pkce_flow_refresh_rotation_and_revoke(sandbox_server: SandboxHandle) -> None:
@@ -47,45 +48,81 @@ def test_pkce_flow_refresh_rotation_and_revoke(sandbox_server: SandboxHandle) ->
     location = r.headers["location"]
     q = parse_qs(urlsplit(location).query)
     assert location.startswith(info["redirect_uri"] + "?") and q["state"] == [state]
-    token = session.fetch_token(base + "/2/oauth2/token", authorization_response=location,
-                                client_secret=c["client_secret"], timeout=5)
+    token = session.fetch_token(
+        base + "/2/oauth2/token", authorization_response=location, client_secret=c["client_secret"], timeout=5
+    )
     assert token["token_type"] == "bearer" and token["expires_in"] == 7200
     assert token["scope"] == SCOPES  # oauthlib splits the space-separated string
     me = session.get(base + "/2/users/me", timeout=5)
     assert me.status_code == 200 and me.json()["data"]["id"] == c["access_token"].split("-")[0]
     # the code is single use
-    again = requests.post(base + "/2/oauth2/token", auth=HTTPBasicAuth(c["client_id"], c["client_secret"]),
-                          data={"grant_type": "authorization_code", "code": q["code"][0],
-                                "redirect_uri": info["redirect_uri"], "code_verifier": "x" * 43,
-                                "client_id": c["client_id"]}, timeout=5)
+    again = requests.post(
+        base + "/2/oauth2/token",
+        auth=HTTPBasicAuth(c["client_id"], c["client_secret"]),
+        data={
+            "grant_type": "authorization_code",
+            "code": q["code"][0],
+            "redirect_uri": info["redirect_uri"],
+            "code_verifier": "x" * 43,
+            "client_id": c["client_id"],
+        },
+        timeout=5,
+    )
     assert again.status_code == 400
-    assert again.json() == {"error": "invalid_request",
-                            "error_description": "Value passed for the authorization code was invalid."}
+    assert again.json() == {
+        "error": "invalid_request",
+        "error_description": "Value passed for the authorization code was invalid.",
+    }
     # refresh rotates the refresh token
     old_refresh = token["refresh_token"]
-    new = session.refresh_token(base + "/2/oauth2/token", auth=HTTPBasicAuth(c["client_id"], c["client_secret"]),
-                                timeout=5)
+    new = session.refresh_token(
+        base + "/2/oauth2/token", auth=HTTPBasicAuth(c["client_id"], c["client_secret"]), timeout=5
+    )
     assert new["refresh_token"] != old_refresh and new["access_token"] != token["access_token"]
-    stale = requests.post(base + "/2/oauth2/token", auth=HTTPBasicAuth(c["client_id"], c["client_secret"]),
-                          data={"grant_type": "refresh_token", "refresh_token": old_refresh,
-                                "client_id": c["client_id"]}, timeout=5)
+    stale = requests.post(
+        base + "/2/oauth2/token",
+        auth=HTTPBasicAuth(c["client_id"], c["client_secret"]),
+        data={"grant_type": "refresh_token", "refresh_token": old_refresh, "client_id": c["client_id"]},
+        timeout=5,
+    )
     assert stale.status_code == 400
     assert stale.json() == {"error": "invalid_request", "error_description": "Value passed for the token was invalid."}
     # revoke the new access token: it stops working
-    rv = requests.post(base + "/2/oauth2/revoke", auth=HTTPBasicAuth(c["client_id"], c["client_secret"]),
-                       data={"token": new["access_token"], "token_type_hint": "access_token"}, timeout=5)
+    rv = requests.post(
+        base + "/2/oauth2/revoke",
+        auth=HTTPBasicAuth(c["client_id"], c["client_secret"]),
+        data={"token": new["access_token"], "token_type_hint": "access_token"},
+        timeout=5,
+    )
     assert rv.status_code == 200 and rv.json() == {"revoked": True}
     gone = requests.get(base + "/2/users/me", headers=bearer(new["access_token"]), timeout=5)
     assert gone.status_code == 401 and gone.json()["type"] == "about:blank"
 
 
-async def _authorize(client: httpx.AsyncClient, info: dict[str, Any], *, scope: str = "tweet.read users.read",
-                     verifier: str = "v" * 50, method: str = "S256", **over: str) -> httpx.Response:
-    challenge = (base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
-                 if method.upper() == "S256" else verifier)
-    params = {"response_type": "code", "client_id": info["credentials"]["client_id"],
-              "redirect_uri": info["redirect_uri"], "scope": scope, "state": "st8",
-              "code_challenge": challenge, "code_challenge_method": method, **over}
+async def _authorize(
+    client: httpx.AsyncClient,
+    info: dict[str, Any],
+    *,
+    scope: str = "tweet.read users.read",
+    verifier: str = "v" * 50,
+    method: str = "S256",
+    **over: str,
+) -> httpx.Response:
+    challenge = (
+        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+        if method.upper() == "S256"
+        else verifier
+    )
+    params = {
+        "response_type": "code",
+        "client_id": info["credentials"]["client_id"],
+        "redirect_uri": info["redirect_uri"],
+        "scope": scope,
+        "state": "st8",
+        "code_challenge": challenge,
+        "code_challenge_method": method,
+        **over,
+    }
     return await client.get("/i/oauth2/authorize", params=params)
 
 
@@ -99,8 +136,14 @@ async def _code(client: httpx.AsyncClient, info: dict[str, Any], **kw: Any) -> s
 
 
 def _exchange(info: dict[str, Any], code: str, verifier: str = "v" * 50, **over: str) -> dict[str, str]:
-    return {"grant_type": "authorization_code", "code": code, "redirect_uri": info["redirect_uri"],
-            "code_verifier": verifier, "client_id": info["credentials"]["client_id"], **over}
+    return {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": info["redirect_uri"],
+        "code_verifier": verifier,
+        "client_id": info["credentials"]["client_id"],
+        **over,
+    }
 
 
 def _basic(info: dict[str, Any], secret: str | None = None) -> tuple[str, str]:
@@ -108,20 +151,24 @@ def _basic(info: dict[str, Any], secret: str | None = None) -> tuple[str, str]:
     return c["client_id"], secret if secret is not None else c["client_secret"]
 
 
-@pytest.mark.parametrize("override, reason", [
-    ({"redirect_uri": "http://127.0.0.1:8976/callback/"}, "redirect"),
-    ({"redirect_uri": "http://localhost:8976/callback"}, "redirect"),
-    ({"client_id": "bm90LWEtY2xpZW50LWlkLWF0LWFsbDoxOmNp"}, "client"),
-    ({"scope": "tweet.read bogus.scope"}, "scope"),
-    ({"scope": ""}, "scope"),
-    ({"state": ""}, "state"),
-    ({"state": "s" * 501}, "state"),
-    ({"code_challenge": ""}, "challenge"),
-    ({"code_challenge_method": "md5"}, "method"),
-    ({"response_type": "token"}, "response_type"),
-])
-async def test_authorize_rejections_show_error_page(sandbox_client: httpx.AsyncClient, override: dict[str, str],
-                                                    reason: str) -> None:
+@pytest.mark.parametrize(
+    "override, reason",
+    [
+        ({"redirect_uri": "http://127.0.0.1:8976/callback/"}, "redirect"),
+        ({"redirect_uri": "http://localhost:8976/callback"}, "redirect"),
+        ({"client_id": "bm90LWEtY2xpZW50LWlkLWF0LWFsbDoxOmNp"}, "client"),
+        ({"scope": "tweet.read bogus.scope"}, "scope"),
+        ({"scope": ""}, "scope"),
+        ({"state": ""}, "state"),
+        ({"state": "s" * 501}, "state"),
+        ({"code_challenge": ""}, "challenge"),
+        ({"code_challenge_method": "md5"}, "method"),
+        ({"response_type": "token"}, "response_type"),
+    ],
+)
+async def test_authorize_rejections_show_error_page(
+    sandbox_client: httpx.AsyncClient, override: dict[str, str], reason: str
+) -> None:
     r = await _authorize(sandbox_client, sandbox_client.sandbox_info, **override)  # type: ignore[attr-defined]
     assert r.status_code == 400
     assert "Something went wrong" in r.text and "You weren't able to give access to the App" in r.text
@@ -149,10 +196,12 @@ async def test_token_rejections(sandbox_client: httpx.AsyncClient) -> None:
     c = info["credentials"]
     # redirect mismatch at the token step
     code = await _code(sandbox_client, info)
-    r = await sandbox_client.post("/2/oauth2/token", data=_exchange(info, code, redirect_uri="https://other.example/cb"),
-                                  auth=_basic(info))
+    r = await sandbox_client.post(
+        "/2/oauth2/token", data=_exchange(info, code, redirect_uri="https://other.example/cb"), auth=_basic(info)
+    )
     assert r.status_code == 400 and r.json()["error_description"] == (
-        "Value passed for the redirect uri did not match the uri of the authorization code.")
+        "Value passed for the redirect uri did not match the uri of the authorization code."
+    )
     # wrong PKCE verifier
     code = await _code(sandbox_client, info)
     r = await sandbox_client.post("/2/oauth2/token", data=_exchange(info, code, verifier="w" * 50), auth=_basic(info))
@@ -165,13 +214,18 @@ async def test_token_rejections(sandbox_client: httpx.AsyncClient) -> None:
     r = await sandbox_client.post("/2/oauth2/token", data=_exchange(info, "dummy"))
     assert r.status_code == 401 and r.json()["error"] == "unauthorized_client"
     # unknown client id (a consumer key pasted as Client ID)
-    r = await sandbox_client.post("/2/oauth2/token", data=_exchange(info, "dummy", client_id=c["consumer_key"]),
-                                  auth=(c["consumer_key"], c["client_secret"]))
+    r = await sandbox_client.post(
+        "/2/oauth2/token",
+        data=_exchange(info, "dummy", client_id=c["consumer_key"]),
+        auth=(c["consumer_key"], c["client_secret"]),
+    )
     assert r.status_code == 401 and r.json()["error"] == "invalid_client"
     # the doctor's pair probe: a good pair with a dummy code says "code invalid" (= pair accepted)
     r = await sandbox_client.post("/2/oauth2/token", data=_exchange(info, "dummy"), auth=_basic(info))
     assert r.status_code == 400 and r.json() == {
-        "error": "invalid_request", "error_description": "Value passed for the authorization code was invalid."}
+        "error": "invalid_request",
+        "error_description": "Value passed for the authorization code was invalid.",
+    }
     # missing grant type, unsupported grant type, missing code
     r = await sandbox_client.post("/2/oauth2/token", data={"client_id": c["client_id"]}, auth=_basic(info))
     assert r.status_code == 400 and r.json()["error"] == "invalid_request"
@@ -210,23 +264,30 @@ async def test_json_body_and_secret_in_body_and_percent_encoded_basic(sandbox_cl
     info = sandbox_client.sandbox_info  # type: ignore[attr-defined]
     c = info["credentials"]
     code = await _code(sandbox_client, info, scope="tweet.read users.read offline.access")
-    r = await sandbox_client.post("/2/oauth2/token",
-                                  json={**_exchange(info, code), "client_secret": c["client_secret"]})
+    r = await sandbox_client.post(
+        "/2/oauth2/token", json={**_exchange(info, code), "client_secret": c["client_secret"]}
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["scope"] == "tweet.read users.read offline.access" and isinstance(body["expires_in"], int)
     # Basic with percent-encoded parts (RFC 6749 2.3.1) plus client_id in the JSON body
     raw = base64.b64encode(f"{c['client_id']}:{c['client_secret'].replace('-', '%2D')}".encode()).decode()
-    r = await sandbox_client.post("/2/oauth2/token", headers={"Authorization": f"Basic {raw}"},
-                                  json={"grant_type": "refresh_token", "refresh_token": body["refresh_token"],
-                                        "client_id": c["client_id"]})
+    r = await sandbox_client.post(
+        "/2/oauth2/token",
+        headers={"Authorization": f"Basic {raw}"},
+        json={"grant_type": "refresh_token", "refresh_token": body["refresh_token"], "client_id": c["client_id"]},
+    )
     assert r.status_code == 200, r.text
-    r2 = await sandbox_client.post("/2/oauth2/revoke", json={"token": r.json()["refresh_token"],
-                                                            "client_id": c["client_id"],
-                                                            "client_secret": c["client_secret"]})
+    r2 = await sandbox_client.post(
+        "/2/oauth2/revoke",
+        json={"token": r.json()["refresh_token"], "client_id": c["client_id"], "client_secret": c["client_secret"]},
+    )
     assert r2.status_code == 200
-    r3 = await sandbox_client.post("/2/oauth2/token", auth=_basic(info),
-                                   data={"grant_type": "refresh_token", "refresh_token": r.json()["refresh_token"]})
+    r3 = await sandbox_client.post(
+        "/2/oauth2/token",
+        auth=_basic(info),
+        data={"grant_type": "refresh_token", "refresh_token": r.json()["refresh_token"]},
+    )
     assert r3.status_code == 400
 
 

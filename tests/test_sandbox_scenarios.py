@@ -31,8 +31,9 @@ async def test_suspended_app_answers_416_everywhere(make_sandbox_client: Any) ->
         await client.get("/2/users/by/username/XDevelopers", headers=bearer(c["bearer_token"])),
         await client.get("/2/users/me", headers=bearer(c["oauth2_access_token"])),
         await _app_token(client, c["consumer_key"], c["consumer_secret"]),
-        await signed(client, c, "POST", "/oauth/request_token", form={"oauth_callback": "oob"},
-                     token="", token_secret=""),
+        await signed(
+            client, c, "POST", "/oauth/request_token", form={"oauth_callback": "oob"}, token="", token_secret=""
+        ),
     ]
     for r in answers:
         assert r.status_code == 401 and r.json() == want, (r.request.url, r.text)
@@ -41,8 +42,13 @@ async def test_suspended_app_answers_416_everywhere(make_sandbox_client: Any) ->
 async def test_rotated_secret(make_sandbox_client: Any) -> None:
     client, info = make_sandbox_client("rotated-secret")
     c, cur = info["credentials"], info["current"]
-    assert set(cur) == {"consumer_secret", "bearer_token", "client_secret", "oauth2_access_token",
-                        "oauth2_refresh_token"}
+    assert set(cur) == {
+        "consumer_secret",
+        "bearer_token",
+        "client_secret",
+        "oauth2_access_token",
+        "oauth2_refresh_token",
+    }
     assert all(cur[k] != c[k] for k in cur)
     # stale consumer secret: signatures fail, the pair is refused for app-only auth
     r = await signed(client, c, "GET", "/2/users/me")
@@ -60,8 +66,13 @@ async def test_rotated_secret(make_sandbox_client: Any) -> None:
     r = await client.get("/2/users/by/username/XDevelopers", headers=bearer(cur["bearer_token"]))
     assert r.status_code == 200
     # stale client secret is refused; current accepted (dummy code -> "code invalid")
-    form = {"grant_type": "authorization_code", "code": "dummy", "redirect_uri": info["redirect_uri"],
-            "code_verifier": "dummy", "client_id": c["client_id"]}
+    form = {
+        "grant_type": "authorization_code",
+        "code": "dummy",
+        "redirect_uri": info["redirect_uri"],
+        "code_verifier": "dummy",
+        "client_id": c["client_id"],
+    }
     r = await client.post("/2/oauth2/token", data=form, auth=(c["client_id"], c["client_secret"]))
     assert r.status_code == 401 and r.json()["error"] == "unauthorized_client"
     r = await client.post("/2/oauth2/token", data=form, auth=(c["client_id"], cur["client_secret"]))
@@ -69,8 +80,11 @@ async def test_rotated_secret(make_sandbox_client: Any) -> None:
     # rotating the client secret invalidated the old OAuth 2.0 tokens
     r = await client.get("/2/users/me", headers=bearer(c["oauth2_access_token"]))
     assert r.status_code == 401
-    r = await client.post("/2/oauth2/token", auth=(c["client_id"], cur["client_secret"]),
-                          data={"grant_type": "refresh_token", "refresh_token": c["oauth2_refresh_token"]})
+    r = await client.post(
+        "/2/oauth2/token",
+        auth=(c["client_id"], cur["client_secret"]),
+        data={"grant_type": "refresh_token", "refresh_token": c["oauth2_refresh_token"]},
+    )
     assert r.status_code == 400 and r.json()["error_description"] == "Value passed for the token was invalid."
     r = await client.get("/2/users/me", headers=bearer(cur["oauth2_access_token"]))
     assert r.status_code == 200
@@ -79,15 +93,19 @@ async def test_rotated_secret(make_sandbox_client: Any) -> None:
 async def test_client_not_enrolled(make_sandbox_client: Any) -> None:
     client, info = make_sandbox_client("client-not-enrolled")
     c = info["credentials"]
-    for r in (await client.get("/2/users/by/username/XDevelopers", headers=bearer(c["bearer_token"])),
-              await signed(client, c, "GET", "/2/users/me")):
+    for r in (
+        await client.get("/2/users/by/username/XDevelopers", headers=bearer(c["bearer_token"])),
+        await signed(client, c, "GET", "/2/users/me"),
+    ):
         assert r.status_code == 403 and r.headers["content-type"] == PROBLEM
         body = r.json()
         assert body["reason"] == "client-not-enrolled"
         assert body["type"] == "https://api.twitter.com/2/problems/client-forbidden"
         assert body["title"] == "Client Forbidden"
-        assert body["detail"].startswith("When authenticating requests to the Twitter API v2 endpoints, you must use "
-                                         "keys and tokens from a Twitter developer App that is attached to a Project.")
+        assert body["detail"].startswith(
+            "When authenticating requests to the Twitter API v2 endpoints, you must use "
+            "keys and tokens from a Twitter developer App that is attached to a Project."
+        )
         assert "x-rate-limit-remaining" in r.headers
     # the keys themselves are fine: app-only auth and v1.1 work
     assert (await _app_token(client, c["consumer_key"], c["consumer_secret"])).status_code == 200
@@ -102,7 +120,8 @@ async def test_credits_depleted(make_sandbox_client: Any) -> None:
     body = r.json()
     assert body["title"] == "CreditsDepleted" and body["type"] == "https://api.twitter.com/2/problems/credits"
     assert body["detail"].startswith("Your enrolled account [") and body["detail"].endswith(
-        "] does not have any credits to fulfill this request.")
+        "] does not have any credits to fulfill this request."
+    )
     assert (await signed(client, c, "POST", "/2/tweets", json={"text": "hi"})).status_code == 402
 
 
@@ -119,7 +138,8 @@ async def test_endpoint_not_in_plan(make_sandbox_client: Any) -> None:
         assert r.status_code == 403
         err = r.json()["errors"][0]
         assert err["code"] == 453 and err["message"].startswith(
-            "You currently have access to a subset of X API V2 endpoints and limited v1.1 endpoints")
+            "You currently have access to a subset of X API V2 endpoints and limited v1.1 endpoints"
+        )
     assert (await signed(client, c, "GET", "/2/users/me")).status_code == 200
     made = await signed(client, c, "POST", "/2/tweets", json={"text": "small plan"})
     assert made.status_code == 201
@@ -133,8 +153,12 @@ async def test_rate_limited_starts_spent_and_resets(make_sandbox_client: Any) ->
     c = info["credentials"]
     r = await signed(client, c, "GET", "/2/users/me", timestamp=now[0])
     assert r.status_code == 429
-    assert r.json() == {"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank",
-                        "status": 429}
+    assert r.json() == {
+        "title": "Too Many Requests",
+        "detail": "Too Many Requests",
+        "type": "about:blank",
+        "status": 429,
+    }
     assert r.headers["x-rate-limit-limit"] == "75" and r.headers["x-rate-limit-remaining"] == "0"
     reset = int(r.headers["x-rate-limit-reset"])
     assert now[0] < reset <= now[0] + 900
@@ -209,8 +233,11 @@ async def test_missing_scopes(make_sandbox_client: Any) -> None:
     assert r.status_code == 403 and r.json()["status"] == 403
     # the refreshed token keeps the same (insufficient) scopes
     c = info["credentials"]
-    new = await client.post("/2/oauth2/token", auth=(c["client_id"], c["client_secret"]),
-                            data={"grant_type": "refresh_token", "refresh_token": c["oauth2_refresh_token"]})
+    new = await client.post(
+        "/2/oauth2/token",
+        auth=(c["client_id"], c["client_secret"]),
+        data={"grant_type": "refresh_token", "refresh_token": c["oauth2_refresh_token"]},
+    )
     assert "tweet.write" not in new.json()["scope"].split()
     # OAuth 1.0a is unaffected
     assert (await signed(client, c, "POST", "/2/tweets", json={"text": "hello"})).status_code == 201
@@ -222,4 +249,3 @@ async def test_healthy_date_header_follows_the_clock(make_sandbox_client: Any) -
     assert r.headers["date"] == "Tue, 14 Nov 2023 22:13:20 UTC"
     r = await client.post("/oauth2/token")
     assert r.headers["date"] == "Tue, 14 Nov 2023 22:13:20 GMT"
-

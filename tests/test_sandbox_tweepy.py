@@ -16,17 +16,22 @@ from xkeys.sandbox.server import SandboxHandle
 
 def _client(handle: SandboxHandle, **over: str) -> tweepy.Client:
     c = {**handle.info["credentials"], **over}
-    client = tweepy.Client(bearer_token=c["bearer_token"], consumer_key=c["consumer_key"],
-                           consumer_secret=c["consumer_secret"], access_token=c["access_token"],
-                           access_token_secret=c["access_token_secret"])
+    client = tweepy.Client(
+        bearer_token=c["bearer_token"],
+        consumer_key=c["consumer_key"],
+        consumer_secret=c["consumer_secret"],
+        access_token=c["access_token"],
+        access_token_secret=c["access_token_secret"],
+    )
     forward_x_hosts(client.session, handle.base_url)
     return client
 
 
 def _api(handle: SandboxHandle, **over: str) -> tweepy.API:
     c = {**handle.info["credentials"], **over}
-    auth = tweepy.OAuth1UserHandler(c["consumer_key"], c["consumer_secret"], c["access_token"],
-                                    c["access_token_secret"])
+    auth = tweepy.OAuth1UserHandler(
+        c["consumer_key"], c["consumer_secret"], c["access_token"], c["access_token_secret"]
+    )
     api = tweepy.API(auth)
     forward_x_hosts(api.session, handle.base_url)
     return api
@@ -96,8 +101,9 @@ def test_pin_flow_with_tweepy_handler(sandbox_server: SandboxHandle, monkeypatch
     assert url.startswith("https://api.twitter.com/oauth/authorize?oauth_token=")
     browser = forward_x_hosts(requests.Session(), sandbox_server.base_url)
     form = parse_form(browser.get(url).text)
-    pin = find_pin(browser.post("https://api.twitter.com" + form["action"],
-                                data={**form["fields"], "action": "approve"}).text)
+    pin = find_pin(
+        browser.post("https://api.twitter.com" + form["action"], data={**form["fields"], "action": "approve"}).text
+    )
     token, secret = handler.get_access_token(pin)
     assert token.startswith(c["access_token"].split("-")[0] + "-")
     api = tweepy.API(tweepy.OAuth1UserHandler(c["consumer_key"], c["consumer_secret"], token, secret))
@@ -108,9 +114,12 @@ def test_pin_flow_with_tweepy_handler(sandbox_server: SandboxHandle, monkeypatch
 def test_pkce_with_tweepy_handler(sandbox_server: SandboxHandle) -> None:
     info = sandbox_server.info
     c = info["credentials"]
-    handler = tweepy.OAuth2UserHandler(client_id=c["client_id"], redirect_uri=info["redirect_uri"],
-                                       scope=["tweet.read", "users.read", "offline.access"],
-                                       client_secret=c["client_secret"])
+    handler = tweepy.OAuth2UserHandler(
+        client_id=c["client_id"],
+        redirect_uri=info["redirect_uri"],
+        scope=["tweet.read", "users.read", "offline.access"],
+        client_secret=c["client_secret"],
+    )
     forward_x_hosts(handler, sandbox_server.base_url)
     url = handler.get_authorization_url()
     browser = forward_x_hosts(requests.Session(), sandbox_server.base_url)
@@ -129,8 +138,12 @@ CASES: list[ScenarioCase] = [
     ("suspended-app", lambda cl: cl.get_me(user_auth=True), tweepy.Unauthorized, "416"),
     ("rotated-secret", lambda cl: cl.get_me(user_auth=True), tweepy.Unauthorized, "32"),
     ("client-not-enrolled", lambda cl: cl.get_user(username="XDevelopers"), tweepy.Forbidden, "attached to a Project"),
-    ("credits-depleted", lambda cl: cl.get_user(username="XDevelopers"), tweepy.HTTPException,
-     "does not have any credits"),
+    (
+        "credits-depleted",
+        lambda cl: cl.get_user(username="XDevelopers"),
+        tweepy.HTTPException,
+        "does not have any credits",
+    ),
     ("endpoint-not-in-plan", lambda cl: cl.search_recent_tweets("x"), tweepy.Forbidden, "453"),
     ("rate-limited", lambda cl: cl.get_me(user_auth=True), tweepy.TooManyRequests, "Too Many Requests"),
     ("usage-capped", lambda cl: cl.search_recent_tweets("x"), tweepy.TooManyRequests, "Usage cap exceeded"),
@@ -139,8 +152,13 @@ CASES: list[ScenarioCase] = [
 
 
 @pytest.mark.parametrize("scenario, call, exc, text", CASES, ids=[c[0] for c in CASES])
-def test_scenarios_seen_by_tweepy(make_sandbox_server: Callable[..., SandboxHandle], scenario: str,
-                                  call: Callable[[tweepy.Client], Any], exc: type[Exception], text: str) -> None:
+def test_scenarios_seen_by_tweepy(
+    make_sandbox_server: Callable[..., SandboxHandle],
+    scenario: str,
+    call: Callable[[tweepy.Client], Any],
+    exc: type[Exception],
+    text: str,
+) -> None:
     client = _client(make_sandbox_server(scenario))
     with pytest.raises(exc) as info:
         call(client)

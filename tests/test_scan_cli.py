@@ -24,22 +24,25 @@ V = values()
 CK, CS, BT, AT, ATS = V["CK1"], V["CS1"], V["BT1"], V["AT1"], V["ATS1"]
 # other services' secrets that sit in the corpus: never echoed either
 OTHER_SECRETS = [
-    "sk-proj-Qm8Lr2TxVw9KpZy4HcN7bJd3FgA6sUe1oIiR5tWq", "4f5e6d7c8b9a0f1e2d3c4b5a69788796a5b4c3d2",
-    "7212345678:AAHq3XcVb9mLpT2sWnRk4YfZ8eJd1uGhIo0", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-    "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", "Zq8vR2mT6kLw9PxY",
+    "sk-proj-Qm8Lr2TxVw9KpZy4HcN7bJd3FgA6sUe1oIiR5tWq",
+    "4f5e6d7c8b9a0f1e2d3c4b5a69788796a5b4c3d2",
+    "7212345678:AAHq3XcVb9mLpT2sWnRk4YfZ8eJd1uGhIo0",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "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",
+    "Zq8vR2mT6kLw9PxY",
 ]
 RUN = 12
 
 
 def _windows(secrets: list[str]) -> set[str]:
-    return {s[i:i + RUN] for s in secrets for i in range(len(s) - RUN + 1)}
+    return {s[i : i + RUN] for s in secrets for i in range(len(s) - RUN + 1)}
 
 
 ALL_WINDOWS = _windows(list(V.values()) + OTHER_SECRETS)
 
 
 def _leaks(text: str, windows: set[str] = ALL_WINDOWS) -> list[str]:
-    return [text[i:i + RUN] for i in range(len(text) - RUN + 1) if text[i:i + RUN] in windows]
+    return [text[i : i + RUN] for i in range(len(text) - RUN + 1) if text[i : i + RUN] in windows]
 
 
 class _Stdin(io.TextIOWrapper):
@@ -47,8 +50,9 @@ class _Stdin(io.TextIOWrapper):
         return False
 
 
-def _run_inproc(argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-                stdin: bytes | None = None) -> tuple[int, str, str]:
+def _run_inproc(
+    argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, stdin: bytes | None = None
+) -> tuple[int, str, str]:
     if stdin is not None:
         monkeypatch.setattr(sys, "stdin", _Stdin(io.BytesIO(stdin), encoding="utf-8"))
     code = main(argv)
@@ -57,11 +61,17 @@ def _run_inproc(argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch
 
 
 def _run_proc(args: list[str], stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "xkeys", *args], input=stdin, capture_output=True,
-                          timeout=60, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    return subprocess.run(
+        [sys.executable, "-m", "xkeys", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
 
 
 # -- happy paths -----------------------------------------------------------------------------------
+
 
 def test_subprocess_file_text_and_exit_0() -> None:
     p = _run_proc(["scan", str(DATA / "bot.env")])
@@ -99,7 +109,8 @@ def test_mismatch_exit_1_says_which(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1
     assert out.rstrip().splitlines()[-1] == (
         "2 values do not match their names: ACCESS_TOKEN, line 5 holds Bearer Token but is named as "
-        "Access Token; TWITTER_CONSUMER_KEY, line 9 holds Client ID but is named as API Key.")
+        "Access Token; TWITTER_CONSUMER_KEY, line 9 holds Client ID but is named as API Key."
+    )
 
 
 def test_nothing_found_exit_1(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -120,8 +131,12 @@ def test_tty_prompts_for_a_paste() -> None:
 
     master, slave = pty.openpty()
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "xkeys", "scan", "--json"], stdin=slave,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "xkeys", "scan", "--json"],
+            stdin=slave,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         os.close(slave)
         os.write(master, f"X_API_KEY={CK}\n".encode() + b"\x04")
         out, err = proc.communicate(timeout=60)
@@ -134,6 +149,7 @@ def test_tty_prompts_for_a_paste() -> None:
 
 # -- bad input: one sentence on stderr, exit 2, never a traceback ------------------------------------
 
+
 def _assert_usage_error(code: int, out: str, err: str, phrase: str) -> None:
     assert code == 2
     assert out == ""
@@ -142,15 +158,19 @@ def _assert_usage_error(code: int, out: str, err: str, phrase: str) -> None:
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("data,phrase", [
-    (b"", "empty"),
-    (b"  \n\t\n", "empty"),
-    (b"X_API_KEY=abc\x00def\n", "binary"),
-    (b"X_API_KEY=\xff\xfe\xfa\n", "UTF-8"),
-    (b"A" * 1_100_000, "1,000,000"),
-])
-def test_bad_stdin(data: bytes, phrase: str, capsys: pytest.CaptureFixture[str],
-                   monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "data,phrase",
+    [
+        (b"", "empty"),
+        (b"  \n\t\n", "empty"),
+        (b"X_API_KEY=abc\x00def\n", "binary"),
+        (b"X_API_KEY=\xff\xfe\xfa\n", "UTF-8"),
+        (b"A" * 1_100_000, "1,000,000"),
+    ],
+)
+def test_bad_stdin(
+    data: bytes, phrase: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     code, out, err = _run_inproc(["scan"], capsys, monkeypatch, data)
     _assert_usage_error(code, out, err, phrase)
 
@@ -164,8 +184,14 @@ def test_bad_files(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -
     latin.write_bytes("X_API_KEY=caf\xe9\n".encode("latin-1"))
     big = tmp_path / "big.txt"
     big.write_bytes(b"x" * 1_000_001)
-    cases = [(empty, "empty"), (binary, "binary"), (latin, "UTF-8"), (big, "1,000,000"),
-             (tmp_path / "missing.env", "no such file"), (tmp_path, "directory")]
+    cases = [
+        (empty, "empty"),
+        (binary, "binary"),
+        (latin, "UTF-8"),
+        (big, "1,000,000"),
+        (tmp_path / "missing.env", "no such file"),
+        (tmp_path, "directory"),
+    ]
     for path, phrase in cases:
         code = main(["scan", str(path)])
         out, err = capsys.readouterr()
@@ -189,6 +215,7 @@ def test_bad_input_in_a_subprocess_has_no_traceback() -> None:
 
 # -- never echo a value ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
 def test_no_echo_for_any_corpus_file(path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
     for argv in (["scan", str(path)], ["scan", "--json", str(path)]):
@@ -197,8 +224,21 @@ def test_no_echo_for_any_corpus_file(path: pathlib.Path, capsys: pytest.CaptureF
         assert not _leaks(out + err), (path.name, argv)
 
 
-_names = st.sampled_from(["X_API_KEY", "TWITTER_CONSUMER_SECRET", "ACCESS_TOKEN", "token", "APP_SECET", "MY_VAR",
-                          "GITHUB_TOKEN", "api key", "Bearer Token", "oauth.accessToken", "x"])
+_names = st.sampled_from(
+    [
+        "X_API_KEY",
+        "TWITTER_CONSUMER_SECRET",
+        "ACCESS_TOKEN",
+        "token",
+        "APP_SECET",
+        "MY_VAR",
+        "GITHUB_TOKEN",
+        "api key",
+        "Bearer Token",
+        "oauth.accessToken",
+        "x",
+    ]
+)
 _vals = st.sampled_from(sorted(V.values()))
 _line = st.one_of(
     st.builds(lambda n, v: f"{n}={v}", _names, _vals),

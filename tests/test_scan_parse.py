@@ -15,35 +15,65 @@ CK, CS, BT, AT, ATS, CI, CSE = V["CK1"], V["CS1"], V["BT1"], V["AT1"], V["ATS1"]
 
 # -- names (FACTS.md section 5 "Real-world files") ----------------------------------------------
 
-@pytest.mark.parametrize("name,kind", [
-    ("X_API_KEY", Kind.CONSUMER_KEY), ("TWITTER_CONSUMER_KEY", Kind.CONSUMER_KEY),
-    ("CONSUMER_KEY", Kind.CONSUMER_KEY), ("consumer-key", Kind.CONSUMER_KEY), ("APP_KEY", Kind.CONSUMER_KEY),
-    ("oauth.consumerKey", Kind.CONSUMER_KEY), ("Twitter__ConsumerKey", Kind.CONSUMER_KEY),
-    ("Authentication:Twitter:ConsumerAPIKey", Kind.CONSUMER_KEY), ("appKey", Kind.CONSUMER_KEY),
-    ("TWITTER_KEY", Kind.CONSUMER_KEY),
-    ("API_KEY_SECRET", Kind.CONSUMER_SECRET), ("TWITTER_API_SECRET_KEY", Kind.CONSUMER_SECRET),
-    ("ConsumerKeySecret", Kind.CONSUMER_SECRET), ("APP_SECET", Kind.CONSUMER_SECRET),
-    ("TWITTER_SECRET", Kind.CONSUMER_SECRET), ("appSecret", Kind.CONSUMER_SECRET),
-    ("TWITTER_OAUTH_KEY", Kind.ACCESS_TOKEN), ("TWITTER_TOKEN", Kind.ACCESS_TOKEN),
-    ("TWITTER_ACCESS_TOKEN_KEY", Kind.ACCESS_TOKEN), ("OAUTH_TOKEN", Kind.ACCESS_TOKEN),
-    ("oauth.accessToken", Kind.ACCESS_TOKEN),
-    ("OAUTH_TOKEN_SECERT", Kind.ACCESS_TOKEN_SECRET), ("accessSecret", Kind.ACCESS_TOKEN_SECRET),
-    ("TWITTER_ACCESS_TOKEN_SECRET", Kind.ACCESS_TOKEN_SECRET),
-    ("X_BEARER_TOKEN", Kind.BEARER_TOKEN), ("bearer", Kind.BEARER_TOKEN),
-    ("CLIENT_ID", Kind.CLIENT_ID), ("twitter.clientId", Kind.CLIENT_ID),
-    ("X_CLIENT_SECRET", Kind.CLIENT_SECRET), ("X_OAUTH2_REFRESH_TOKEN", Kind.OAUTH2_REFRESH_TOKEN),
-    ("XAI_API_KEY", Kind.XAI_API_KEY),
-])
+
+@pytest.mark.parametrize(
+    "name,kind",
+    [
+        ("X_API_KEY", Kind.CONSUMER_KEY),
+        ("TWITTER_CONSUMER_KEY", Kind.CONSUMER_KEY),
+        ("CONSUMER_KEY", Kind.CONSUMER_KEY),
+        ("consumer-key", Kind.CONSUMER_KEY),
+        ("APP_KEY", Kind.CONSUMER_KEY),
+        ("oauth.consumerKey", Kind.CONSUMER_KEY),
+        ("Twitter__ConsumerKey", Kind.CONSUMER_KEY),
+        ("Authentication:Twitter:ConsumerAPIKey", Kind.CONSUMER_KEY),
+        ("appKey", Kind.CONSUMER_KEY),
+        ("TWITTER_KEY", Kind.CONSUMER_KEY),
+        ("API_KEY_SECRET", Kind.CONSUMER_SECRET),
+        ("TWITTER_API_SECRET_KEY", Kind.CONSUMER_SECRET),
+        ("ConsumerKeySecret", Kind.CONSUMER_SECRET),
+        ("APP_SECET", Kind.CONSUMER_SECRET),
+        ("TWITTER_SECRET", Kind.CONSUMER_SECRET),
+        ("appSecret", Kind.CONSUMER_SECRET),
+        ("TWITTER_OAUTH_KEY", Kind.ACCESS_TOKEN),
+        ("TWITTER_TOKEN", Kind.ACCESS_TOKEN),
+        ("TWITTER_ACCESS_TOKEN_KEY", Kind.ACCESS_TOKEN),
+        ("OAUTH_TOKEN", Kind.ACCESS_TOKEN),
+        ("oauth.accessToken", Kind.ACCESS_TOKEN),
+        ("OAUTH_TOKEN_SECERT", Kind.ACCESS_TOKEN_SECRET),
+        ("accessSecret", Kind.ACCESS_TOKEN_SECRET),
+        ("TWITTER_ACCESS_TOKEN_SECRET", Kind.ACCESS_TOKEN_SECRET),
+        ("X_BEARER_TOKEN", Kind.BEARER_TOKEN),
+        ("bearer", Kind.BEARER_TOKEN),
+        ("CLIENT_ID", Kind.CLIENT_ID),
+        ("twitter.clientId", Kind.CLIENT_ID),
+        ("X_CLIENT_SECRET", Kind.CLIENT_SECRET),
+        ("X_OAUTH2_REFRESH_TOKEN", Kind.OAUTH2_REFRESH_TOKEN),
+        ("XAI_API_KEY", Kind.XAI_API_KEY),
+    ],
+)
 def test_real_world_names_hint_a_kind(name: str, kind: Kind) -> None:
     parts = tuple(name.replace(":", ".").split(".")) if ("." in name or ":" in name) else (name,)
     assert _name_info(parts) == (kind, "x")
 
 
-@pytest.mark.parametrize("name", [
-    "OPENAI_API_KEY", "GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "GOOGLE_CLIENT_SECRET", "TELEGRAM_BOT_TOKEN",
-    "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "SLACK_BOT_TOKEN", "DISCORD_TOKEN", "STRIPE_SECRET_KEY",
-    "ANTHROPIC_API_KEY", "FACEBOOK_APP_SECRET",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "OPENAI_API_KEY",
+        "GITHUB_CLIENT_ID",
+        "GITHUB_CLIENT_SECRET",
+        "GOOGLE_CLIENT_SECRET",
+        "TELEGRAM_BOT_TOKEN",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_ACCESS_KEY_ID",
+        "SLACK_BOT_TOKEN",
+        "DISCORD_TOKEN",
+        "STRIPE_SECRET_KEY",
+        "ANTHROPIC_API_KEY",
+        "FACEBOOK_APP_SECRET",
+    ],
+)
 def test_other_services_are_never_x(name: str) -> None:
     assert _name_info((name,))[1] == "other"
 
@@ -54,29 +84,76 @@ def test_service_from_the_enclosing_section() -> None:
     assert _name_info(("twitter", "key")) == (Kind.CONSUMER_KEY, "x")
 
 
-@pytest.mark.parametrize("name", ["token_type", "TWITTER_CALLBACK_URL", "BEARER_TOKEN_URL", "expires_at",
-                                  "TWITTER_USERNAME", "PORT"])
+@pytest.mark.parametrize(
+    "name", ["token_type", "TWITTER_CALLBACK_URL", "BEARER_TOKEN_URL", "expires_at", "TWITTER_USERNAME", "PORT"]
+)
 def test_settings_are_not_credentials(name: str) -> None:
     assert _name_info((name,))[0] is None
 
 
 # -- placeholders ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value,name", [
-    ("", "X_API_KEY"), ("xxxxx", "X_API_KEY"), ("XXXXXXXXXXXXXXXXXXXXXXXXX", None), ("your-key-here", None),
-    ("<CONSUMER KEY>", None), ("***", None), ("X_API_KEY", "X_API_KEY"), ("${{ secrets.X_API_KEY }}", None),
-    ('<%= ENV["TWITTER_API_KEY"] %>', None), ("${TWITTER_API_KEY}", None), ("$TWITTER_API_KEY", None),
-    ("7Qm2XXXX...bT", None), ("7Qm2••••••bT", None), ("YOUR_CONSUMER_KEY", None), ("yourConsumerKey", None),
-    ("insert-token-here", None), ("os.getenv('X')", None), ("process.env.TWITTER_TOKEN", None),
-    ("null", None), ("None", None), ("changeme", None), ("consumer key", None), ("put your key here", None),
-    ("{{ twitter_key }}", None), ("%(TWITTER_KEY)s", None), ("TWITTER_CONSUMER_KEY", "consumer_key"),
-])
+
+@pytest.mark.parametrize(
+    "value,name",
+    [
+        ("", "X_API_KEY"),
+        ("xxxxx", "X_API_KEY"),
+        ("XXXXXXXXXXXXXXXXXXXXXXXXX", None),
+        ("your-key-here", None),
+        ("<CONSUMER KEY>", None),
+        ("***", None),
+        ("X_API_KEY", "X_API_KEY"),
+        ("${{ secrets.X_API_KEY }}", None),
+        ('<%= ENV["TWITTER_API_KEY"] %>', None),
+        ("${TWITTER_API_KEY}", None),
+        ("$TWITTER_API_KEY", None),
+        ("7Qm2XXXX...bT", None),
+        ("7Qm2••••••bT", None),
+        ("YOUR_CONSUMER_KEY", None),
+        ("yourConsumerKey", None),
+        ("insert-token-here", None),
+        ("os.getenv('X')", None),
+        ("process.env.TWITTER_TOKEN", None),
+        ("null", None),
+        ("None", None),
+        ("changeme", None),
+        ("consumer key", None),
+        ("put your key here", None),
+        ("{{ twitter_key }}", None),
+        ("%(TWITTER_KEY)s", None),
+        ("TWITTER_CONSUMER_KEY", "consumer_key"),
+    ],
+)
 def test_placeholders(value: str, name: str | None) -> None:
     assert is_placeholder(value, name)
 
 
-@pytest.mark.parametrize("key", ["CK1", "CS1", "BT1", "AT1", "ATS1", "CI1", "CSE1", "O2A1", "O2R1", "XAI1",
-                                 "CK2", "CS2", "BT2", "AT2", "ATS2", "CI2", "CSE2", "CK3", "CS3", "AT3"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "CK1",
+        "CS1",
+        "BT1",
+        "AT1",
+        "ATS1",
+        "CI1",
+        "CSE1",
+        "O2A1",
+        "O2R1",
+        "XAI1",
+        "CK2",
+        "CS2",
+        "BT2",
+        "AT2",
+        "ATS2",
+        "CI2",
+        "CSE2",
+        "CK3",
+        "CS3",
+        "AT3",
+    ],
+)
 def test_real_shapes_are_not_placeholders(key: str) -> None:
     assert not is_placeholder(V[key], "X_API_KEY")
 
@@ -91,11 +168,14 @@ def test_placeholders_are_never_findings() -> None:
 
 # -- dotenv details ----------------------------------------------------------------------------
 
+
 def test_dotenv_quotes_export_and_comments() -> None:
-    text = (f'export X_API_KEY="{CK}"  # app\n'
-            f"X_API_SECRET='{CS}'\n"
-            f"X_ACCESS_TOKEN={AT} # bot account\n"
-            f"#X_ACCESS_TOKEN_SECRET={ATS}\n")
+    text = (
+        f'export X_API_KEY="{CK}"  # app\n'
+        f"X_API_SECRET='{CS}'\n"
+        f"X_ACCESS_TOKEN={AT} # bot account\n"
+        f"#X_ACCESS_TOKEN_SECRET={ATS}\n"
+    )
     r = scan(text, ".env")
     assert r.format == "dotenv"
     got = [(f.kind, f.line, f.commented, f.hygiene, f.fingerprint) for f in r.findings]
@@ -134,6 +214,7 @@ def test_the_same_value_twice_is_two_findings_on_two_lines() -> None:
 
 # -- names and shapes disagree -----------------------------------------------------------------
 
+
 def test_value_with_wrong_name_is_kept_with_a_warning() -> None:
     r = scan(f"TWITTER_CONSUMER_SECRET={ATS}\n")
     (f,) = r.findings
@@ -169,14 +250,17 @@ def test_other_service_with_x_shaped_value_is_still_ignored() -> None:
 
 
 def test_other_services_values_are_not_found_as_free_text() -> None:
-    text = ("DJANGO_SECRET_KEY=django-insecure-3k#9v@x!2m$8q&1z^7w*5e(0r)4t\n"
-            "SENTRY_DSN=https://abc123def456@o123.ingest.sentry.io/456\n"
-            "DATABASE_URL=postgres://user:Zq8vR2mT6kLw9PxY@db:5432/app\n")
+    text = (
+        "DJANGO_SECRET_KEY=django-insecure-3k#9v@x!2m$8q&1z^7w*5e(0r)4t\n"
+        "SENTRY_DSN=https://abc123def456@o123.ingest.sentry.io/456\n"
+        "DATABASE_URL=postgres://user:Zq8vR2mT6kLw9PxY@db:5432/app\n"
+    )
     r = scan(text)
     assert r.findings == []
 
 
 # -- layouts -----------------------------------------------------------------------------------
+
 
 def test_json_line_numbers_and_nesting() -> None:
     text = f'{{\n  "twitter": {{\n    "consumer_key": "{CK}",\n    "consumer_secret": "{CS}"\n  }}\n}}\n'
@@ -198,20 +282,27 @@ def test_yaml_flat_mapping() -> None:
 
 
 def test_twurlrc_single_profile_is_found_by_layout_not_filename() -> None:
-    text = (f"profiles:\n  bob:\n    {CK}:\n      username: bob\n      consumer_key: {CK}\n"
-            f"      consumer_secret: {CS}\n      token: {AT}\n      secret: {ATS}\n"
-            f"configuration:\n  default_profile:\n  - bob\n  - {CK}\n")
+    text = (
+        f"profiles:\n  bob:\n    {CK}:\n      username: bob\n      consumer_key: {CK}\n"
+        f"      consumer_secret: {CS}\n      token: {AT}\n      secret: {ATS}\n"
+        f"configuration:\n  default_profile:\n  - bob\n  - {CK}\n"
+    )
     r = scan(text)
     assert r.format == "twurlrc"
     assert [(f.kind, f.profile) for f in r.findings] == [
-        (Kind.CONSUMER_KEY, "bob"), (Kind.CONSUMER_SECRET, "bob"), (Kind.ACCESS_TOKEN, "bob"),
-        (Kind.ACCESS_TOKEN_SECRET, "bob")]
+        (Kind.CONSUMER_KEY, "bob"),
+        (Kind.CONSUMER_SECRET, "bob"),
+        (Kind.ACCESS_TOKEN, "bob"),
+        (Kind.ACCESS_TOKEN_SECRET, "bob"),
+    ]
 
 
 def test_twurlrc_user_with_two_apps_gets_two_profiles() -> None:
     ck2 = V["CK2"]
-    text = (f"profiles:\n  bob:\n    {CK}:\n      consumer_key: {CK}\n      consumer_secret: {CS}\n"
-            f"    {ck2}:\n      consumer_key: {ck2}\n      consumer_secret: {V['CS2']}\n")
+    text = (
+        f"profiles:\n  bob:\n    {CK}:\n      consumer_key: {CK}\n      consumer_secret: {CS}\n"
+        f"    {ck2}:\n      consumer_key: {ck2}\n      consumer_secret: {V['CS2']}\n"
+    )
     r = scan(text)
     assert r.profiles() == [f"bob ({CK[:6]})", f"bob ({ck2[:6]})"]
 
@@ -239,22 +330,32 @@ def test_twarc2_config_by_filename() -> None:
 def test_dockerfile_env_forms() -> None:
     r = scan(f'FROM alpine\nENV X_API_KEY "{CK}"\nENV X_API_SECRET={CS} X_BEARER_TOKEN={BT}\n')
     assert [(f.kind, f.line) for f in r.findings] == [
-        (Kind.CONSUMER_KEY, 2), (Kind.CONSUMER_SECRET, 3), (Kind.BEARER_TOKEN, 3)]
+        (Kind.CONSUMER_KEY, 2),
+        (Kind.CONSUMER_SECRET, 3),
+        (Kind.BEARER_TOKEN, 3),
+    ]
 
 
 def test_code_kwargs_and_php_arrays() -> None:
-    r = scan(f'api = Twython("{CK}", "{CS}")\nclient = Client(consumer_key="{CK}", access_token_secret="{ATS}")\n'
-             f"$settings = ['consumer_secret' => '{CS}'];\n")
+    r = scan(
+        f'api = Twython("{CK}", "{CS}")\nclient = Client(consumer_key="{CK}", access_token_secret="{ATS}")\n'
+        f"$settings = ['consumer_secret' => '{CS}'];\n"
+    )
     assert [(f.kind, f.field, f.line) for f in r.findings] == [
-        (Kind.CONSUMER_KEY, None, 1), (Kind.CONSUMER_SECRET, None, 1),
-        (Kind.CONSUMER_KEY, "consumer_key", 2), (Kind.ACCESS_TOKEN_SECRET, "access_token_secret", 2),
-        (Kind.CONSUMER_SECRET, "consumer_secret", 3)]
+        (Kind.CONSUMER_KEY, None, 1),
+        (Kind.CONSUMER_SECRET, None, 1),
+        (Kind.CONSUMER_KEY, "consumer_key", 2),
+        (Kind.ACCESS_TOKEN_SECRET, "access_token_secret", 2),
+        (Kind.CONSUMER_SECRET, "consumer_secret", 3),
+    ]
 
 
 def test_compose_list_and_actions_placeholders() -> None:
-    text = ("services:\n  bot:\n    environment:\n"
-            f"      - X_API_KEY={CK}\n      - X_API_SECRET=${{X_API_SECRET}}\n"
-            "      - X_BEARER_TOKEN=${{ secrets.X_BEARER_TOKEN }}\n")
+    text = (
+        "services:\n  bot:\n    environment:\n"
+        f"      - X_API_KEY={CK}\n      - X_API_SECRET=${{X_API_SECRET}}\n"
+        "      - X_BEARER_TOKEN=${{ secrets.X_BEARER_TOKEN }}\n"
+    )
     r = scan(text)
     assert [(f.kind, f.line) for f in r.findings] == [(Kind.CONSUMER_KEY, 4)]
     assert r.placeholders == ["services.bot.environment.X_API_SECRET", "services.bot.environment.X_BEARER_TOKEN"]
@@ -265,8 +366,10 @@ def test_portal_text_with_buttons_between_label_and_value() -> None:
     r = scan(text)
     assert r.format == "portal-text"
     assert [(f.kind, f.field, f.line) for f in r.findings] == [
-        (Kind.BEARER_TOKEN, "Bearer Token", 3), (Kind.ACCESS_TOKEN, "Access Token", 5),
-        (Kind.ACCESS_TOKEN_SECRET, "Access Token Secret", 8)]
+        (Kind.BEARER_TOKEN, "Bearer Token", 3),
+        (Kind.ACCESS_TOKEN, "Access Token", 5),
+        (Kind.ACCESS_TOKEN_SECRET, "Access Token Secret", 8),
+    ]
 
 
 def test_portal_label_holding_the_wrong_value() -> None:
@@ -276,9 +379,11 @@ def test_portal_label_holding_the_wrong_value() -> None:
 
 
 def test_free_text_ignores_ordinary_long_words_and_ids() -> None:
-    text = ("Internationalization and counterrevolutionaries are long words.\n"
-            "request id 550e8400-e29b-41d4-a716-446655440000 sha 3b5f1c0e9d8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c\n"
-            "see https://developer.x.com/en/docs/authentication/oauth-1-0a/api-key-and-secret\n")
+    text = (
+        "Internationalization and counterrevolutionaries are long words.\n"
+        "request id 550e8400-e29b-41d4-a716-446655440000 sha 3b5f1c0e9d8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c\n"
+        "see https://developer.x.com/en/docs/authentication/oauth-1-0a/api-key-and-secret\n"
+    )
     r = scan(text)
     assert r.findings == []
     assert r.exit_code == 1
@@ -293,11 +398,14 @@ def test_extract_without_classification() -> None:
     fmt, cands, default = extract(f"[main]\nconsumer_key = {CK}\n# access_token = {AT}\n", ".twarc")
     assert fmt == "twarc" and default == "main"
     assert [(c.name, c.line, c.profile, c.commented, c.hint) for c in cands] == [
-        ("consumer_key", 2, "main", False, Kind.CONSUMER_KEY), ("access_token", 3, "main", True, Kind.ACCESS_TOKEN)]
+        ("consumer_key", 2, "main", False, Kind.CONSUMER_KEY),
+        ("access_token", 3, "main", True, Kind.ACCESS_TOKEN),
+    ]
     assert CK not in repr(cands[0])
 
 
 # -- values stay private -------------------------------------------------------------------------
+
 
 def test_values_are_never_in_repr_or_to_dict() -> None:
     r = scan(f"X_API_SECRET={CS}\nX_ACCESS_TOKEN={AT}\n")
@@ -316,14 +424,18 @@ def test_values_skip_non_fields() -> None:
 def test_json_list_of_bare_values() -> None:
     r = scan(f'[\n  "{AT}",\n  "{ATS}"\n]\n')
     assert [(f.kind, f.field, f.line) for f in r.findings] == [
-        (Kind.ACCESS_TOKEN, None, 2), (Kind.ACCESS_TOKEN_SECRET, None, 3)]
+        (Kind.ACCESS_TOKEN, None, 2),
+        (Kind.ACCESS_TOKEN_SECRET, None, 3),
+    ]
 
 
 def test_prose_inside_structured_values_is_searched() -> None:
     text = f"bot:\n  notes: |\n    old token was\n    {AT}\n  twitter_bearer_token: 'Bearer {BT}'\n  port: 1\n"
     r = scan(text)
     assert [(f.kind, f.field, f.line) for f in r.findings] == [
-        (Kind.ACCESS_TOKEN, None, 4), (Kind.BEARER_TOKEN, "bot.twitter_bearer_token", 5)]
+        (Kind.ACCESS_TOKEN, None, 4),
+        (Kind.BEARER_TOKEN, "bot.twitter_bearer_token", 5),
+    ]
     assert r.findings[1].hygiene  # the pasted `Bearer ` prefix
 
 
@@ -333,24 +445,40 @@ def test_xai_key_alone_is_not_an_x_credential() -> None:
     assert r.exit_code == 1
 
 
-@pytest.mark.parametrize("text,expected", [
-    (f"twurl authorize --consumer-key {CK} --consumer-secret {CS}",
-     [(Kind.CONSUMER_KEY, "consumer-key"), (Kind.CONSUMER_SECRET, "consumer-secret")]),
-    (f"heroku config:set TWITTER_API_KEY={CK} TWITTER_API_SECRET={CS}",
-     [(Kind.CONSUMER_KEY, "TWITTER_API_KEY"), (Kind.CONSUMER_SECRET, "TWITTER_API_SECRET")]),
-    (f'$env:TWITTER_API_KEY="{CK}"', [(Kind.CONSUMER_KEY, "TWITTER_API_KEY")]),
-    (f"Consumer Key (API Key): {CK}\nConsumer Secret (API Secret): {CS}",
-     [(Kind.CONSUMER_KEY, "Consumer Key (API Key)"), (Kind.CONSUMER_SECRET, "Consumer Secret (API Secret)")]),
-    (f'Twitter::REST::Client.new do |config|\n  config.consumer_key = "YOUR_CONSUMER_KEY"\n'
-     f'  config.access_token_secret = "{ATS}"\nend', [(Kind.ACCESS_TOKEN_SECRET, "config.access_token_secret")]),
-    (f'consumerKey := "{CK}"\nvar s = Config{{ConsumerSecret: "{CS}"}}',
-     [(Kind.CONSUMER_KEY, "consumerKey"), (Kind.CONSUMER_SECRET, "ConsumerSecret")]),
-    (f"docker run -e X_API_KEY={CK} -e X_API_SECRET={CS} img",
-     [(Kind.CONSUMER_KEY, "X_API_KEY"), (Kind.CONSUMER_SECRET, "X_API_SECRET")]),
-    (f"https://api.x.com/oauth/authorize?oauth_token={AT}&x=1", [(Kind.ACCESS_TOKEN, "oauth_token")]),
-    (f'os.environ["TWITTER_BEARER_TOKEN"] = "{BT}"', [(Kind.BEARER_TOKEN, 'os.environ["TWITTER_BEARER_TOKEN"]')]),
-    (f"curl -H 'Authorization: Bearer {BT}' https://api.x.com/2/tweets", [(Kind.BEARER_TOKEN, None)]),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            f"twurl authorize --consumer-key {CK} --consumer-secret {CS}",
+            [(Kind.CONSUMER_KEY, "consumer-key"), (Kind.CONSUMER_SECRET, "consumer-secret")],
+        ),
+        (
+            f"heroku config:set TWITTER_API_KEY={CK} TWITTER_API_SECRET={CS}",
+            [(Kind.CONSUMER_KEY, "TWITTER_API_KEY"), (Kind.CONSUMER_SECRET, "TWITTER_API_SECRET")],
+        ),
+        (f'$env:TWITTER_API_KEY="{CK}"', [(Kind.CONSUMER_KEY, "TWITTER_API_KEY")]),
+        (
+            f"Consumer Key (API Key): {CK}\nConsumer Secret (API Secret): {CS}",
+            [(Kind.CONSUMER_KEY, "Consumer Key (API Key)"), (Kind.CONSUMER_SECRET, "Consumer Secret (API Secret)")],
+        ),
+        (
+            f'Twitter::REST::Client.new do |config|\n  config.consumer_key = "YOUR_CONSUMER_KEY"\n'
+            f'  config.access_token_secret = "{ATS}"\nend',
+            [(Kind.ACCESS_TOKEN_SECRET, "config.access_token_secret")],
+        ),
+        (
+            f'consumerKey := "{CK}"\nvar s = Config{{ConsumerSecret: "{CS}"}}',
+            [(Kind.CONSUMER_KEY, "consumerKey"), (Kind.CONSUMER_SECRET, "ConsumerSecret")],
+        ),
+        (
+            f"docker run -e X_API_KEY={CK} -e X_API_SECRET={CS} img",
+            [(Kind.CONSUMER_KEY, "X_API_KEY"), (Kind.CONSUMER_SECRET, "X_API_SECRET")],
+        ),
+        (f"https://api.x.com/oauth/authorize?oauth_token={AT}&x=1", [(Kind.ACCESS_TOKEN, "oauth_token")]),
+        (f'os.environ["TWITTER_BEARER_TOKEN"] = "{BT}"', [(Kind.BEARER_TOKEN, 'os.environ["TWITTER_BEARER_TOKEN"]')]),
+        (f"curl -H 'Authorization: Bearer {BT}' https://api.x.com/2/tweets", [(Kind.BEARER_TOKEN, None)]),
+    ],
+)
 def test_snippets_from_the_wild(text: str, expected: list[tuple[Kind, str | None]]) -> None:
     r = scan(text)
     assert [(f.kind, f.field) for f in r.findings] == expected
@@ -367,8 +495,10 @@ def test_free_text_does_not_split_dotted_tokens() -> None:
 
 
 def test_other_services_shapes_under_x_names_are_ignored() -> None:
-    r = scan("TWITTER_TOKEN=ghp_0123456789abcdefghijABCDEFGHIJ012345\nX_API_KEY=AKIAZ3MHP4RT2X7QW5NA\n"
-             "TWITTER_BEARER_TOKEN=https://example.com/token\n")
+    r = scan(
+        "TWITTER_TOKEN=ghp_0123456789abcdefghijABCDEFGHIJ012345\nX_API_KEY=AKIAZ3MHP4RT2X7QW5NA\n"
+        "TWITTER_BEARER_TOKEN=https://example.com/token\n"
+    )
     assert r.findings == []
     assert r.ignored == ["TWITTER_TOKEN", "X_API_KEY"]
     assert r.placeholders == ["TWITTER_BEARER_TOKEN"]  # a URL where the token belongs holds no token
@@ -377,9 +507,18 @@ def test_other_services_shapes_under_x_names_are_ignored() -> None:
 def test_many_generated_values_are_all_found() -> None:
     # 10 kinds x 3 x 12 seeds: a real-shaped value is never taken for a placeholder, in a named
     # setting or loose in free text
-    names = {"CK": "X_API_KEY", "CS": "X_API_SECRET", "BT": "X_BEARER_TOKEN", "AT": "X_ACCESS_TOKEN",
-             "ATS": "X_ACCESS_TOKEN_SECRET", "CI": "X_CLIENT_ID", "CSE": "X_CLIENT_SECRET",
-             "O2A": "X_OAUTH2_ACCESS_TOKEN", "O2R": "X_OAUTH2_REFRESH_TOKEN", "XAI": "XAI_API_KEY"}
+    names = {
+        "CK": "X_API_KEY",
+        "CS": "X_API_SECRET",
+        "BT": "X_BEARER_TOKEN",
+        "AT": "X_ACCESS_TOKEN",
+        "ATS": "X_ACCESS_TOKEN_SECRET",
+        "CI": "X_CLIENT_ID",
+        "CSE": "X_CLIENT_SECRET",
+        "O2A": "X_OAUTH2_ACCESS_TOKEN",
+        "O2R": "X_OAUTH2_REFRESH_TOKEN",
+        "XAI": "XAI_API_KEY",
+    }
     for seed in range(100, 112):
         vals = values(seed)
         for key, v in vals.items():
@@ -400,13 +539,19 @@ def test_comment_closers_do_not_eat_value_characters() -> None:
 
 
 def test_block_comments_and_lines_that_only_look_like_comments() -> None:
-    text = (f"/*\n * X_API_KEY={CK}\n */\n<!--\nX_API_SECRET={CS}\n-->\n"
-            f"twurl authorize \\\n--consumer-key {V['CK2']} \\\n--consumer-secret {V['CS2']}\n"
-            f"* API Key: {V['CK3']}\n")
+    text = (
+        f"/*\n * X_API_KEY={CK}\n */\n<!--\nX_API_SECRET={CS}\n-->\n"
+        f"twurl authorize \\\n--consumer-key {V['CK2']} \\\n--consumer-secret {V['CS2']}\n"
+        f"* API Key: {V['CK3']}\n"
+    )
     r = scan(text)
     assert [(f.kind, f.line, f.commented) for f in r.findings] == [
-        (Kind.CONSUMER_KEY, 2, True), (Kind.CONSUMER_SECRET, 5, True),
-        (Kind.CONSUMER_KEY, 8, False), (Kind.CONSUMER_SECRET, 9, False), (Kind.CONSUMER_KEY, 10, False)]
+        (Kind.CONSUMER_KEY, 2, True),
+        (Kind.CONSUMER_SECRET, 5, True),
+        (Kind.CONSUMER_KEY, 8, False),
+        (Kind.CONSUMER_SECRET, 9, False),
+        (Kind.CONSUMER_KEY, 10, False),
+    ]
 
 
 def test_a_real_value_may_contain_xxxx() -> None:
@@ -417,13 +562,20 @@ def test_a_real_value_may_contain_xxxx() -> None:
 
 
 def test_names_that_carry_a_value_are_redacted() -> None:
-    for text, value in [(f"Error: [twitter]\nx_bearer_token = {BT} Error: 401 Unauthorized", BT),
-                        (f"{CK}X_BEARER_TOKEN={BT}", CK), (f"{V['XAI1']} =", V["XAI1"]),
-                        (f"{CS}:\n  nested: 1\n", CS), (f"[{ATS}]\napi_key = {CK}\n", ATS)]:
+    for text, value in [
+        (f"Error: [twitter]\nx_bearer_token = {BT} Error: 401 Unauthorized", BT),
+        (f"{CK}X_BEARER_TOKEN={BT}", CK),
+        (f"{V['XAI1']} =", V["XAI1"]),
+        (f"{CS}:\n  nested: 1\n", CS),
+        (f"[{ATS}]\napi_key = {CK}\n", ATS),
+    ]:
         r = scan(text)
         from xkeys.commands.scan import render
+
         shown = str(r.to_dict()) + render(r)
-        assert not any(value[i:i + 12] in shown for i in range(len(value) - 11) if value[i:i + 12] != "A" * 12), text
+        assert not any(value[i : i + 12] in shown for i in range(len(value) - 11) if value[i : i + 12] != "A" * 12), (
+            text
+        )
 
 
 def test_bracket_lines_are_sections_only_in_ini_files() -> None:

@@ -57,8 +57,16 @@ def test_every_kind_is_recognised(make: Callable[[], str], kind: Kind, confidenc
 
 def test_documentation_bearer_shape() -> None:
     # the documented bearer: 21 `A`, then URL-encoded base64 with %2B and %3D, 116 chars raw
-    body = ("A" * 21 + S.rnd(11, rng=RNG) + "%2B" + S.rnd(20, rng=RNG) + "%2F" + S.rnd(5, rng=RNG)
-            + "%3D" + S.rnd(50, rng=RNG))
+    body = (
+        "A" * 21
+        + S.rnd(11, rng=RNG)
+        + "%2B"
+        + S.rnd(20, rng=RNG)
+        + "%2F"
+        + S.rnd(5, rng=RNG)
+        + "%3D"
+        + S.rnd(50, rng=RNG)
+    )
     c = classify(body)
     assert c.kind is K.BEARER_TOKEN and c.confidence == "high"
     assert c.details["url_encoded"] is True and c.details["leading_a"] >= 21
@@ -152,8 +160,16 @@ def test_forty_one_is_honestly_ambiguous() -> None:
     assert classify(v, "consumer_secret").confidence == "medium"
 
 
-@pytest.mark.parametrize("n,near", [(24, K.CONSUMER_KEY), (26, K.CONSUMER_KEY), (44, K.ACCESS_TOKEN_SECRET),
-                                    (49, K.CONSUMER_SECRET), (51, K.CONSUMER_SECRET)])
+@pytest.mark.parametrize(
+    "n,near",
+    [
+        (24, K.CONSUMER_KEY),
+        (26, K.CONSUMER_KEY),
+        (44, K.ACCESS_TOKEN_SECRET),
+        (49, K.CONSUMER_SECRET),
+        (51, K.CONSUMER_SECRET),
+    ],
+)
 def test_one_character_off_a_band(n: int, near: Kind) -> None:
     c = classify(S.rnd(n, rng=RNG))
     assert c.kind is K.UNKNOWN and c.details["near_kind"] == near.value and "one character" in c.message
@@ -207,8 +223,13 @@ def test_hygiene_fixes(raw: str, clean: str, fixes: list[str]) -> None:
 
 def test_bearer_prefix_forms() -> None:
     b = S.bearer(RNG)
-    for raw in ("Bearer " + b, "bearer " + b, "Authorization: Bearer " + b, '"Bearer ' + b + '"',
-                "export X_BEARER_TOKEN='Bearer " + b + "'"):
+    for raw in (
+        "Bearer " + b,
+        "bearer " + b,
+        "Authorization: Bearer " + b,
+        '"Bearer ' + b + '"',
+        "export X_BEARER_TOKEN='Bearer " + b + "'",
+    ):
         value, fixes = sanitize(raw)
         assert value == b, raw[:30]
         assert "removed-bearer-prefix" in fixes
@@ -231,8 +252,13 @@ def test_clean_values_need_no_fixes() -> None:
 
 def test_sanitize_does_not_eat_token_content() -> None:
     # base64 padding, a decoded bearer's `=`, URLs and Telegram colons are not NAME= prefixes
-    for v in ("abcd==", "QUJDREVGR0g=", S.bearer_decoded(RNG), "https://example.org/x",
-              "123456789:" + S.rnd(35, rng=RNG)):
+    for v in (
+        "abcd==",
+        "QUJDREVGR0g=",
+        S.bearer_decoded(RNG),
+        "https://example.org/x",
+        "123456789:" + S.rnd(35, rng=RNG),
+    ):
         assert sanitize(v)[0] == v
 
 
@@ -259,6 +285,7 @@ def test_empty_and_whitespace_only() -> None:
 
 
 # -------------------------------------------------------------------------- fields
+
 
 def test_client_id_in_consumer_key_field() -> None:
     c = classify(S.client_id(rng=RNG), field="API Key")
@@ -322,12 +349,19 @@ LOOKALIKES = [
     ("sk-ant-api03-" + S.rnd(80, S.B64URL, RNG), "Anthropic"),
     ("AIza" + S.rnd(35, S.B64URL, RNG), "Google API key"),
     ("GOCSPX-" + S.rnd(28, S.B64URL, RNG), "Google OAuth client secret"),
-    ("123456789012-" + S.rnd(32, "abcdefghijklmnopqrstuvwxyz0123456789", RNG) + ".apps.googleusercontent.com",
-     "Google OAuth client ID"),
+    (
+        "123456789012-" + S.rnd(32, "abcdefghijklmnopqrstuvwxyz0123456789", RNG) + ".apps.googleusercontent.com",
+        "Google OAuth client ID",
+    ),
     ("xoxb-" + "1234567890-" + S.rnd(24, rng=RNG), "Slack"),
     ("5123456789:" + S.rnd(35, S.B64URL, RNG), "Telegram"),
-    ("eyJhbGciOiJIUzI1NiJ9." + base64.urlsafe_b64encode(b'{"sub":"1"}').decode().rstrip("=") + "."
-     + S.rnd(43, S.B64URL, RNG), "JWT"),
+    (
+        "eyJhbGciOiJIUzI1NiJ9."
+        + base64.urlsafe_b64encode(b'{"sub":"1"}').decode().rstrip("=")
+        + "."
+        + S.rnd(43, S.B64URL, RNG),
+        "JWT",
+    ),
     ("AKIA" + S.rnd(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", RNG), "AWS"),
     ("sk_live_" + S.rnd(24, rng=RNG), "Stripe"),
     ("https://api.x.com/2/users/me", "web address"),
@@ -345,11 +379,33 @@ def test_lookalikes_are_not_x_kinds(value: str, what: str) -> None:
     assert value not in c.message
 
 
-PLACEHOLDERS = ["your-key-here", "YOUR_API_KEY", "your consumer key", "<CONSUMER KEY>", "xxxxxxxxxxxxxxxxxxxxxxxxx",
-                "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", "***", "********", "${{ secrets.X_API_KEY }}",
-                "${X_API_KEY}", "<%= ENV['TWITTER_KEY'] %>", "{{ twitter_key }}", "7Qm2XXXX...bT", "7Qm2…bT",
-                "changeme", "REPLACE_ME", "placeholder", "insert-token-here", "X_API_KEY", "consumer_key",
-                "TWITTER_ACCESS_TOKEN_SECRET", "None", "null", "example-token", "•••••••••"]
+PLACEHOLDERS = [
+    "your-key-here",
+    "YOUR_API_KEY",
+    "your consumer key",
+    "<CONSUMER KEY>",
+    "xxxxxxxxxxxxxxxxxxxxxxxxx",
+    "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+    "***",
+    "********",
+    "${{ secrets.X_API_KEY }}",
+    "${X_API_KEY}",
+    "<%= ENV['TWITTER_KEY'] %>",
+    "{{ twitter_key }}",
+    "7Qm2XXXX...bT",
+    "7Qm2…bT",
+    "changeme",
+    "REPLACE_ME",
+    "placeholder",
+    "insert-token-here",
+    "X_API_KEY",
+    "consumer_key",
+    "TWITTER_ACCESS_TOKEN_SECRET",
+    "None",
+    "null",
+    "example-token",
+    "•••••••••",
+]
 
 
 @pytest.mark.parametrize("value", PLACEHOLDERS)
@@ -368,6 +424,7 @@ def test_real_shapes_are_not_mistaken_for_placeholders() -> None:
 
 
 # -------------------------------------------------------------------------- the result type
+
 
 def test_value_not_in_repr_or_dict() -> None:
     v = S.consumer_secret(rng=RNG)
@@ -401,6 +458,7 @@ def test_messages_are_one_sentence() -> None:
 
 
 # -------------------------------------------------------------------------- odd inputs
+
 
 def test_huge_text_is_refused_quickly_and_honestly() -> None:
     for big in ("A" * 500_000, "a" * 400, "X_API_KEY=" + "b" * 5000, "your" + "k" * 10_000):

@@ -22,8 +22,9 @@ ENV = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"}
 
 
 def run_cli(args: list[str], stdin: bytes) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "xkeys", "classify", *args], input=stdin,
-                          capture_output=True, timeout=60, env=ENV)
+    return subprocess.run(
+        [sys.executable, "-m", "xkeys", "classify", *args], input=stdin, capture_output=True, timeout=60, env=ENV
+    )
 
 
 class _Stdin:
@@ -36,8 +37,9 @@ class _Stdin:
         return False
 
 
-def run_inproc(args: list[str], stdin: bytes, monkeypatch: pytest.MonkeyPatch,
-               capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+def run_inproc(
+    args: list[str], stdin: bytes, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "stdin", _Stdin(stdin))
     code = main(["classify", *args])
     out, err = capsys.readouterr()
@@ -45,6 +47,7 @@ def run_inproc(args: list[str], stdin: bytes, monkeypatch: pytest.MonkeyPatch,
 
 
 # -------------------------------------------------------------------------- subprocess
+
 
 def test_subprocess_json_known_value() -> None:
     v = S.access_token("1500000000000000007", rng=RNG)
@@ -76,13 +79,17 @@ def test_subprocess_identifier_shows_six_chars_at_most() -> None:
     assert "client-id-as-consumer-key" in out
 
 
-@pytest.mark.parametrize("stdin,needle", [
-    (b"", "no value"),
-    (b"   \n", "no value"),
-    (b"abc\x00def", "binary"),
-    (b"\xff\xfe\xfa", "UTF-8"),
-    (b"A" * 10_000_000, "larger than"),
-], ids=["empty", "blank", "nul-bytes", "invalid-utf8", "10MB"])
+@pytest.mark.parametrize(
+    "stdin,needle",
+    [
+        (b"", "no value"),
+        (b"   \n", "no value"),
+        (b"abc\x00def", "binary"),
+        (b"\xff\xfe\xfa", "UTF-8"),
+        (b"A" * 10_000_000, "larger than"),
+    ],
+    ids=["empty", "blank", "nul-bytes", "invalid-utf8", "10MB"],
+)
 def test_subprocess_bad_input(stdin: bytes, needle: str) -> None:
     p = run_cli([], stdin)
     assert p.returncode == 2
@@ -91,9 +98,14 @@ def test_subprocess_bad_input(stdin: bytes, needle: str) -> None:
     assert b"Traceback" not in p.stderr and p.stdout == b""
 
 
-@pytest.mark.parametrize("args,needle", [(["--bogus"], "unrecognized arguments"),
-                                         (["--field", "nope"], "valid fields"),
-                                         (["--field"], "expected one argument")])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["--bogus"], "unrecognized arguments"),
+        (["--field", "nope"], "valid fields"),
+        (["--field"], "expected one argument"),
+    ],
+)
 def test_subprocess_usage_errors(args: list[str], needle: str) -> None:
     p = run_cli(args, b"x")
     assert p.returncode == 2
@@ -102,11 +114,13 @@ def test_subprocess_usage_errors(args: list[str], needle: str) -> None:
 
 
 def test_classify_does_not_import_textual() -> None:
-    code = ("import io, sys\n"
-            "sys.stdin = io.TextIOWrapper(io.BytesIO(b'Q7mZk2RtVb9XwLp4Hn6sJd3Fa'))\n"
-            "from xkeys.cli import main\n"
-            "rc = main(['classify', '--json'])\n"
-            "print(rc, any(m == 'textual' or m.startswith('textual.') for m in sys.modules))")
+    code = (
+        "import io, sys\n"
+        "sys.stdin = io.TextIOWrapper(io.BytesIO(b'Q7mZk2RtVb9XwLp4Hn6sJd3Fa'))\n"
+        "from xkeys.cli import main\n"
+        "rc = main(['classify', '--json'])\n"
+        "print(rc, any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
+    )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=ENV)
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip().splitlines()[-1] == "0 False"
@@ -135,8 +149,14 @@ VALUES = {
 
 
 @pytest.mark.parametrize("name,args,code,kind", EXIT_TABLE, ids=[t[0] for t in EXIT_TABLE])
-def test_inprocess_exit_codes(name: str, args: list[str], code: int, kind: str,
-                              monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_inprocess_exit_codes(
+    name: str,
+    args: list[str],
+    code: int,
+    kind: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     v = VALUES[name]()
     rc, out, err = run_inproc([*args, "--json"], v.encode(), monkeypatch, capsys)
     assert rc == code, err
@@ -179,6 +199,7 @@ def test_installed_entry_point_if_present() -> None:
     exe = Path(sys.executable).with_name("xkeys")
     if not exe.exists():
         pytest.skip("no installed xkeys script next to this interpreter")
-    p = subprocess.run([str(exe), "classify", "--json"], input=S.client_secret(RNG).encode(),
-                       capture_output=True, timeout=60, env=ENV)
+    p = subprocess.run(
+        [str(exe), "classify", "--json"], input=S.client_secret(RNG).encode(), capture_output=True, timeout=60, env=ENV
+    )
     assert p.returncode == 0 and json.loads(p.stdout)["kind"] == "client_secret"

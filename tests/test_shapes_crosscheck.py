@@ -23,10 +23,13 @@ def by_id(results: list[CheckResult]) -> dict[str, CheckResult]:
 
 def full_set() -> dict[K, str]:
     return {
-        K.CONSUMER_KEY: S.consumer_key(rng=RNG), K.CONSUMER_SECRET: S.consumer_secret(rng=RNG),
+        K.CONSUMER_KEY: S.consumer_key(rng=RNG),
+        K.CONSUMER_SECRET: S.consumer_secret(rng=RNG),
         K.ACCESS_TOKEN: S.access_token("1600000000000000001", rng=RNG),
         K.ACCESS_TOKEN_SECRET: S.access_token_secret(rng=RNG),
-        K.BEARER_TOKEN: S.bearer(RNG), K.CLIENT_ID: S.client_id(rng=RNG), K.CLIENT_SECRET: S.client_secret(RNG),
+        K.BEARER_TOKEN: S.bearer(RNG),
+        K.CLIENT_ID: S.client_id(rng=RNG),
+        K.CLIENT_SECRET: S.client_secret(RNG),
     }
 
 
@@ -68,8 +71,11 @@ def test_consumer_key_in_client_id_field_fails() -> None:
 
 
 def test_access_token_without_user_id_prefix() -> None:
-    r = by_id(crosscheck({K.ACCESS_TOKEN: S.access_token_secret(rng=RNG),
-                          K.ACCESS_TOKEN_SECRET: S.access_token_secret(rng=RNG)}))
+    r = by_id(
+        crosscheck(
+            {K.ACCESS_TOKEN: S.access_token_secret(rng=RNG), K.ACCESS_TOKEN_SECRET: S.access_token_secret(rng=RNG)}
+        )
+    )
     assert r["cross.access-token-user-id"].status is Status.FAIL
     r = by_id(crosscheck({K.ACCESS_TOKEN: S.oauth2_token(rng=RNG)}))
     c = r["cross.access-token-user-id"]
@@ -78,8 +84,11 @@ def test_access_token_without_user_id_prefix() -> None:
 
 def test_same_value_in_two_fields() -> None:
     v = S.consumer_secret(rng=RNG)
-    r = by_id(crosscheck({K.CONSUMER_SECRET: v, K.ACCESS_TOKEN_SECRET: " " + v + "\n",
-                          K.CONSUMER_KEY: S.consumer_key(rng=RNG)}))
+    r = by_id(
+        crosscheck(
+            {K.CONSUMER_SECRET: v, K.ACCESS_TOKEN_SECRET: " " + v + "\n", K.CONSUMER_KEY: S.consumer_key(rng=RNG)}
+        )
+    )
     c = r["cross.duplicate-values"]
     assert c.status is Status.FAIL and c.diagnosis == "wrong-field"
     assert c.details["fields"] == [["consumer_secret", "access_token_secret"]]
@@ -93,13 +102,26 @@ def test_secret_in_identifier_field() -> None:
     assert b.status is Status.FAIL and b.details["found"] == "bearer_token" and b.diagnosis == "wrong-field"
 
 
-@pytest.mark.parametrize("stem,a,b,make_a,make_b", [
-    ("consumer-pair", K.CONSUMER_KEY, K.CONSUMER_SECRET,
-     lambda: S.consumer_key(rng=RNG), lambda: S.consumer_secret(rng=RNG)),
-    ("access-pair", K.ACCESS_TOKEN, K.ACCESS_TOKEN_SECRET,
-     lambda: S.access_token(rng=RNG), lambda: S.access_token_secret(rng=RNG)),
-    ("client-pair", K.CLIENT_ID, K.CLIENT_SECRET, lambda: S.client_id(rng=RNG), lambda: S.client_secret(RNG)),
-])
+@pytest.mark.parametrize(
+    "stem,a,b,make_a,make_b",
+    [
+        (
+            "consumer-pair",
+            K.CONSUMER_KEY,
+            K.CONSUMER_SECRET,
+            lambda: S.consumer_key(rng=RNG),
+            lambda: S.consumer_secret(rng=RNG),
+        ),
+        (
+            "access-pair",
+            K.ACCESS_TOKEN,
+            K.ACCESS_TOKEN_SECRET,
+            lambda: S.access_token(rng=RNG),
+            lambda: S.access_token_secret(rng=RNG),
+        ),
+        ("client-pair", K.CLIENT_ID, K.CLIENT_SECRET, lambda: S.client_id(rng=RNG), lambda: S.client_secret(RNG)),
+    ],
+)
 def test_swapped_pairs(stem: str, a: K, b: K, make_a, make_b) -> None:  # type: ignore[no-untyped-def]
     va, vb = make_a(), make_b()
     ok = by_id(crosscheck({a: va, b: vb}))[f"cross.{stem}-swapped"]
@@ -115,8 +137,9 @@ def test_access_token_without_secret_and_reverse() -> None:
     r = by_id(crosscheck({K.ACCESS_TOKEN_SECRET: S.access_token_secret(rng=RNG)}))
     assert r["cross.access-pair-complete"].details["missing"] == "access_token"
     # both present but no consumer pair: signing as the user is impossible
-    r = by_id(crosscheck({K.ACCESS_TOKEN: S.access_token(rng=RNG),
-                          K.ACCESS_TOKEN_SECRET: S.access_token_secret(rng=RNG)}))
+    r = by_id(
+        crosscheck({K.ACCESS_TOKEN: S.access_token(rng=RNG), K.ACCESS_TOKEN_SECRET: S.access_token_secret(rng=RNG)})
+    )
     assert r["cross.access-pair-complete"].status is Status.WARN
 
 
@@ -135,8 +158,9 @@ def test_client_pair_completeness() -> None:
     assert c.status is Status.PASS and c.details["public_client"] is True
 
 
-@pytest.mark.parametrize("age,refresh,status", [(600, False, Status.PASS), (7300, True, Status.WARN),
-                                                 (7300, False, Status.FAIL)])
+@pytest.mark.parametrize(
+    "age,refresh,status", [(600, False, Status.PASS), (7300, True, Status.WARN), (7300, False, Status.FAIL)]
+)
 def test_oauth2_token_expiry(age: int, refresh: bool, status: Status) -> None:
     issued = 1_780_000_000_000
     vals = {K.OAUTH2_ACCESS_TOKEN: S.oauth2_token("at", issued, RNG)}
@@ -161,8 +185,12 @@ def test_empty_input_gives_no_checks() -> None:
 def test_no_value_appears_in_any_message() -> None:
     vals = full_set()
     vals[K.OAUTH2_ACCESS_TOKEN] = S.oauth2_token(rng=RNG)
-    swapped = {K.CONSUMER_KEY: vals[K.CONSUMER_SECRET], K.CONSUMER_SECRET: vals[K.CONSUMER_KEY],
-               K.ACCESS_TOKEN: vals[K.ACCESS_TOKEN_SECRET], K.CLIENT_ID: vals[K.CLIENT_SECRET]}
+    swapped = {
+        K.CONSUMER_KEY: vals[K.CONSUMER_SECRET],
+        K.CONSUMER_SECRET: vals[K.CONSUMER_KEY],
+        K.ACCESS_TOKEN: vals[K.ACCESS_TOKEN_SECRET],
+        K.CLIENT_ID: vals[K.CLIENT_SECRET],
+    }
     for vs in (vals, swapped):
         for r in crosscheck(vs):
             text = r.message + str(r.to_dict()) + str(r.details)

@@ -25,9 +25,13 @@ TOKENISH = S.ALNUM + "-_%=+/:. \"'\n\t\u200b\u00a0\u201c\u201d"
 texts = st.one_of(
     st.text(max_size=300),
     st.text(alphabet=TOKENISH, min_size=8, max_size=140),
-    st.builds(lambda a, b: a + b, st.sampled_from(["A" * 21, "xai-", "1234567890123456789-", "Bearer ",
-                                                   "export X_API_KEY=", "ghp_", "\"", "API Key: "]),
-              st.text(alphabet=TOKENISH, max_size=120)),
+    st.builds(
+        lambda a, b: a + b,
+        st.sampled_from(
+            ["A" * 21, "xai-", "1234567890123456789-", "Bearer ", "export X_API_KEY=", "ghp_", '"', "API Key: "]
+        ),
+        st.text(alphabet=TOKENISH, max_size=120),
+    ),
 )
 fields = st.one_of(st.none(), st.sampled_from(list(FIELDS)))
 
@@ -89,8 +93,9 @@ class _Stdin:
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=texts, as_json=st.booleans())
-def test_cli_never_echoes(text: str, as_json: bool, monkeypatch: pytest.MonkeyPatch,
-                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_never_echoes(
+    text: str, as_json: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(sys, "stdin", _Stdin(text.encode("utf-8", "surrogatepass")))
     rc = main(["classify", *(["--json"] if as_json else [])])
     out, err = capsys.readouterr()

@@ -46,8 +46,14 @@ def fstore() -> Store:
 
 def test_save_load_round_trip_and_files_are_private(cfg):
     s = fstore()
-    s.save(Profile("acme", values={Kind.CONSUMER_KEY: CK, Kind.CONSUMER_SECRET: CS},
-                   callback_url="http://127.0.0.1:8765/callback", preset="bot"))
+    s.save(
+        Profile(
+            "acme",
+            values={Kind.CONSUMER_KEY: CK, Kind.CONSUMER_SECRET: CS},
+            callback_url="http://127.0.0.1:8765/callback",
+            preset="bot",
+        )
+    )
     p = Store().load("acme")  # a new process needs no flag: the profile remembers its store
     assert p.values == {Kind.CONSUMER_KEY: CK, Kind.CONSUMER_SECRET: CS}
     assert p.callback_url == "http://127.0.0.1:8765/callback" and p.preset == "bot"
@@ -99,16 +105,28 @@ def test_active_profile_first_saved_then_use(cfg, monkeypatch):
 def test_brand_inherits_from_base_and_its_own_values_win(cfg):
     s = fstore()
     s.save(Profile("agency", values={Kind.CONSUMER_KEY: CK, Kind.CONSUMER_SECRET: CS, Kind.BEARER_TOKEN: BEARER}))
-    s.save(Profile("brand", base="agency", values={Kind.ACCESS_TOKEN: AT, Kind.ACCESS_TOKEN_SECRET: ATS,
-                                                   Kind.BEARER_TOKEN: "A" * 21 + "%3Dother" + "c" * 80}))
+    s.save(
+        Profile(
+            "brand",
+            base="agency",
+            values={
+                Kind.ACCESS_TOKEN: AT,
+                Kind.ACCESS_TOKEN_SECRET: ATS,
+                Kind.BEARER_TOKEN: "A" * 21 + "%3Dother" + "c" * 80,
+            },
+        )
+    )
     b = s.load("brand")
     assert b.values[Kind.CONSUMER_KEY] == CK
     assert b.values[Kind.BEARER_TOKEN].endswith("c" * 80)  # own value wins
     assert set(b.inherited) == {Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET}
     # saving the loaded brand does not copy the base's values into it
     s.save(b)
-    assert set(s.load("brand", inherit=False).values) == {Kind.ACCESS_TOKEN, Kind.ACCESS_TOKEN_SECRET,
-                                                           Kind.BEARER_TOKEN}
+    assert set(s.load("brand", inherit=False).values) == {
+        Kind.ACCESS_TOKEN,
+        Kind.ACCESS_TOKEN_SECRET,
+        Kind.BEARER_TOKEN,
+    }
     # the base changes: the brand sees the new value
     a = s.load("agency")
     a.values[Kind.CONSUMER_SECRET] = "n" * 50
@@ -147,8 +165,11 @@ def test_history_is_bounded_and_old_secrets_pruned(cfg, monkeypatch):
     monkeypatch.setattr(store_mod, "HISTORY_LIMIT", 3)
     s = fstore()
     for i in range(6):
-        s.save(Profile("acme", values={Kind.BEARER_TOKEN: BEARER + str(i)}) if i == 0 else
-               _with(s.load("acme"), Kind.BEARER_TOKEN, BEARER + str(i)))
+        s.save(
+            Profile("acme", values={Kind.BEARER_TOKEN: BEARER + str(i)})
+            if i == 0
+            else _with(s.load("acme"), Kind.BEARER_TOKEN, BEARER + str(i))
+        )
     assert [g.gen for g in s.history("acme")] == [4, 5, 6]
     secrets = json.loads((cfg / "secrets.json").read_text())["secrets"]
     assert len(secrets) == 3

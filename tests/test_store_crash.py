@@ -52,6 +52,7 @@ def _start() -> int:
     assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
     return proc.pid
 
+
 KILLS = 100
 
 
@@ -72,8 +73,9 @@ def test_kill_9_during_saves_never_corrupts_the_store(fast_dir, monkeypatch):
     cfg = fast_dir / "cfg"
     monkeypatch.setenv("XKEYS_CONFIG_DIR", str(cfg))
     monkeypatch.delenv("XKEYS_SECRET_STORE", raising=False)
-    Store(secret_store="file").save(Profile("acme", values={
-        Kind.BEARER_TOKEN: "A" * 21 + "%3Dtoken-0", Kind.CONSUMER_SECRET: "S" * 40 + "-0"}))
+    Store(secret_store="file").save(
+        Profile("acme", values={Kind.BEARER_TOKEN: "A" * 21 + "%3Dtoken-0", Kind.CONSUMER_SECRET: "S" * 40 + "-0"})
+    )
     # time one save, so the kills land at varied points of the next few saves on any machine
     p = Store().load("acme")
     t0 = time.perf_counter()

@@ -24,8 +24,10 @@ from xkeys.core.redact import fingerprint
 from xkeys.core.store import Profile, Store
 
 VALUES = full_set(7)
-OAUTH1 = {k: VALUES[k] for k in (Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET, Kind.ACCESS_TOKEN,
-                                 Kind.ACCESS_TOKEN_SECRET, Kind.BEARER_TOKEN)}
+OAUTH1 = {
+    k: VALUES[k]
+    for k in (Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET, Kind.ACCESS_TOKEN, Kind.ACCESS_TOKEN_SECRET, Kind.BEARER_TOKEN)
+}
 
 
 @pytest.fixture
@@ -33,8 +35,14 @@ def cfg(tmp_path, monkeypatch):
     monkeypatch.setenv("XKEYS_CONFIG_DIR", str(tmp_path / "cfg"))
     monkeypatch.setenv("XKEYS_SECRET_STORE", "file")
     monkeypatch.delenv("XKEYS_PROFILE", raising=False)
-    Store().save(Profile("acme", values=dict(VALUES), callback_url="http://127.0.0.1:8765/callback",
-                         extra={"screen_name": "acme_bot", "oauth2_expires_at": 1_900_000_000}))
+    Store().save(
+        Profile(
+            "acme",
+            values=dict(VALUES),
+            callback_url="http://127.0.0.1:8765/callback",
+            extra={"screen_name": "acme_bot", "oauth2_expires_at": 1_900_000_000},
+        )
+    )
     return tmp_path / "cfg"
 
 
@@ -57,17 +65,33 @@ def test_dotenv_quotes_values_that_need_it():
 
 def test_twurlrc_round_trip_with_yaml_and_merge_keeps_other_profiles(cfg, tmp_path):
     out = tmp_path / ".twurlrc"
-    other = {"profiles": {"someone": {"OTHERKEY": {"username": "someone", "consumer_key": "OTHERKEY",
-                                                   "consumer_secret": "x" * 50, "token": "1-a", "secret": "b"}}},
-             "configuration": {"default_profile": ["someone", "OTHERKEY"]}}
+    other = {
+        "profiles": {
+            "someone": {
+                "OTHERKEY": {
+                    "username": "someone",
+                    "consumer_key": "OTHERKEY",
+                    "consumer_secret": "x" * 50,
+                    "token": "1-a",
+                    "secret": "b",
+                }
+            }
+        },
+        "configuration": {"default_profile": ["someone", "OTHERKEY"]},
+    }
     out.write_text(yaml.safe_dump(other))
     os.chmod(out, 0o644)
     assert main(["export", "--format", "twurlrc", "--output", str(out)]) == 0
     data = yaml.safe_load(out.read_text())
     ck = VALUES[Kind.CONSUMER_KEY]
     entry = data["profiles"]["acme_bot"][ck]
-    assert entry == {"username": "acme_bot", "consumer_key": ck, "consumer_secret": VALUES[Kind.CONSUMER_SECRET],
-                     "token": VALUES[Kind.ACCESS_TOKEN], "secret": VALUES[Kind.ACCESS_TOKEN_SECRET]}
+    assert entry == {
+        "username": "acme_bot",
+        "consumer_key": ck,
+        "consumer_secret": VALUES[Kind.CONSUMER_SECRET],
+        "token": VALUES[Kind.ACCESS_TOKEN],
+        "secret": VALUES[Kind.ACCESS_TOKEN_SECRET],
+    }
     assert data["configuration"]["default_profile"] == ["acme_bot", ck]
     assert data["bearer_tokens"][ck] == VALUES[Kind.BEARER_TOKEN]
     assert data["profiles"]["someone"]["OTHERKEY"]["consumer_key"] == "OTHERKEY"  # kept
@@ -87,11 +111,17 @@ def test_xurl_auth_yml_round_trip_in_a_dot_xurl_directory(cfg, tmp_path):
     assert app["redirect_uri"] == "http://127.0.0.1:8765/callback"
     tok = app["oauth2_tokens"]["acme_bot"]
     assert tok["type"] == "oauth2"
-    assert tok["oauth2"] == {"access_token": VALUES[Kind.OAUTH2_ACCESS_TOKEN],
-                             "refresh_token": VALUES[Kind.OAUTH2_REFRESH_TOKEN], "expiration_time": 1_900_000_000}
+    assert tok["oauth2"] == {
+        "access_token": VALUES[Kind.OAUTH2_ACCESS_TOKEN],
+        "refresh_token": VALUES[Kind.OAUTH2_REFRESH_TOKEN],
+        "expiration_time": 1_900_000_000,
+    }
     assert app["oauth1_token"]["oauth1"] == {
-        "access_token": VALUES[Kind.ACCESS_TOKEN], "token_secret": VALUES[Kind.ACCESS_TOKEN_SECRET],
-        "consumer_key": VALUES[Kind.CONSUMER_KEY], "consumer_secret": VALUES[Kind.CONSUMER_SECRET]}
+        "access_token": VALUES[Kind.ACCESS_TOKEN],
+        "token_secret": VALUES[Kind.ACCESS_TOKEN_SECRET],
+        "consumer_key": VALUES[Kind.CONSUMER_KEY],
+        "consumer_secret": VALUES[Kind.CONSUMER_SECRET],
+    }
     assert app["bearer_token"] == {"type": "bearer", "bearer": VALUES[Kind.BEARER_TOKEN]}
 
 
@@ -123,8 +153,9 @@ def test_json_round_trip(cfg, tmp_path):
     assert {Kind(k): v for k, v in data["values"].items()} == VALUES
 
 
-@pytest.mark.parametrize("fmt,name", [("dotenv", "re.env"), ("twurlrc", ".twurlrc"),
-                                      ("xurl", "auth.yml"), ("twarc", "config")])
+@pytest.mark.parametrize(
+    "fmt,name", [("dotenv", "re.env"), ("twurlrc", ".twurlrc"), ("xurl", "auth.yml"), ("twarc", "config")]
+)
 def test_exports_are_recorded_and_reimport_through_scan(cfg, tmp_path, fmt, name):
     sub = tmp_path / ("xurl" if fmt == "xurl" else "twarc" if fmt == "twarc" else "d")
     sub.mkdir()
@@ -172,8 +203,11 @@ def test_top_level_profile_option_selects_the_profile(cfg, tmp_path):
     assert json.loads(out.read_text())["profile"] == "other"
 
 
-_printable = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x2FFF, blacklist_categories=("Cs",)),
-                     min_size=1, max_size=60)
+_printable = st.text(
+    alphabet=st.characters(min_codepoint=32, max_codepoint=0x2FFF, blacklist_categories=("Cs",)),
+    min_size=1,
+    max_size=60,
+)
 
 
 @settings(max_examples=150, deadline=None)

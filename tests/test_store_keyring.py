@@ -36,28 +36,39 @@ def _ci() -> bool:
 def test_store_with_real_gnome_keyring(tmp_path):
     missing = [n for n in NEEDED if shutil.which(n) is None]
     if missing:
-        msg = (f"{', '.join(missing)} not installed (apt-get install gnome-keyring dbus dbus-x11 "
-               "libsecret-tools); the real-keyring tests need them")
+        msg = (
+            f"{', '.join(missing)} not installed (apt-get install gnome-keyring dbus dbus-x11 "
+            "libsecret-tools); the real-keyring tests need them"
+        )
         if _ci():
             pytest.fail(msg + " - and CI is set, so this must not be skipped")
         pytest.skip(msg)
     runtime = tmp_path / "run"
     runtime.mkdir(mode=0o700)
     env = dict(os.environ)
-    env.update({
-        "HOME": str(tmp_path / "home"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_RUNTIME_DIR": str(runtime),
-        "PYTHON": sys.executable,
-        "INNER": str(HERE / "store_keyring_inner.py"),
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE.parent), env.get("PYTHONPATH", "")])),
-    })
+    env.update(
+        {
+            "HOME": str(tmp_path / "home"),
+            "XDG_DATA_HOME": str(tmp_path / "data"),
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "XDG_RUNTIME_DIR": str(runtime),
+            "PYTHON": sys.executable,
+            "INNER": str(HERE / "store_keyring_inner.py"),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE.parent), env.get("PYTHONPATH", "")])),
+        }
+    )
     env.pop("PYTHON_KEYRING_BACKEND", None)
     env.pop("XKEYS_SECRET_STORE", None)
     (tmp_path / "home").mkdir()
-    proc = subprocess.run(["dbus-run-session", "--", "bash", "-c", SCRIPT], env=env, cwd=str(HERE.parent),
-                          capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        ["dbus-run-session", "--", "bash", "-c", SCRIPT],
+        env=env,
+        cwd=str(HERE.parent),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        stdin=subprocess.DEVNULL,
+    )
     report = proc.stdout[-4000:] + proc.stderr[-2000:]
     assert proc.returncode == 0, report
     assert " passed" in proc.stdout and "skipped" not in proc.stdout, report

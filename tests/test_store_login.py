@@ -27,11 +27,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # ------------------------------------------------------------------ helpers: a person's browser
 
+
 def _form(html_text: str) -> tuple[str, dict[str, str]]:
     m = re.search(r'<form[^>]*method="post"[^>]*action="([^"]*)"', html_text, re.I)
     assert m, "no consent form on the page"
-    fields = {unescape(k): unescape(v) for k, v in
-              re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)"', html_text)}
+    fields = {
+        unescape(k): unescape(v)
+        for k, v in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)"', html_text)
+    }
     return unescape(m.group(1)), fields
 
 
@@ -46,9 +49,10 @@ def approve_sync(url: str, *, action: str = "approve", tamper: dict[str, str] | 
         return c.post(httpx.URL(url).join(target), data=fields)
 
 
-async def approve_async(client: httpx.AsyncClient, url: str, *, action: str = "approve",
-                        tamper: dict[str, str] | None = None) -> httpx.Response:
-    path = url[url.index("/", len("https://")):]
+async def approve_async(
+    client: httpx.AsyncClient, url: str, *, action: str = "approve", tamper: dict[str, str] | None = None
+) -> httpx.Response:
+    path = url[url.index("/", len("https://")) :]
     page = await client.get(path)
     assert page.status_code == 200, page.text[:300]
     target, fields = _form(page.text)
@@ -70,8 +74,15 @@ def free_port() -> int:
 
 
 def xkeys(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "xkeys", *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env, cwd=str(ROOT))
+    return subprocess.Popen(
+        [sys.executable, "-m", "xkeys", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=str(ROOT),
+    )
 
 
 @pytest.fixture
@@ -84,14 +95,18 @@ def cfg(tmp_path, monkeypatch):
 
 
 def base_env(cfg: Path, creds: dict[str, str], **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("X_", "TWITTER_", "XKEYS_")) and k not in ("CONSUMER_KEY", "CLIENT_ID")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("X_", "TWITTER_", "XKEYS_")) and k not in ("CONSUMER_KEY", "CLIENT_ID")
+    }
     env.update({"XKEYS_CONFIG_DIR": str(cfg), "XKEYS_SECRET_STORE": "file", "BROWSER": "true"})
     env.update(extra)
     return env
 
 
 # ------------------------------------------------------------------ PIN, end to end
+
 
 def test_login_pin_end_to_end_with_real_server(cfg, sandbox_server):
     creds = sandbox_server.info["credentials"]
@@ -112,8 +127,9 @@ def test_login_pin_end_to_end_with_real_server(cfg, sandbox_server):
     for v in p.values.values():
         assert v not in out + err, "a secret reached the terminal"
     # the new tokens really work: a signed GET /2/users/me
-    auth = xhttp.OAuth1Auth(creds["consumer_key"], creds["consumer_secret"], p.values[Kind.ACCESS_TOKEN],
-                            p.values[Kind.ACCESS_TOKEN_SECRET])
+    auth = xhttp.OAuth1Auth(
+        creds["consumer_key"], creds["consumer_secret"], p.values[Kind.ACCESS_TOKEN], p.values[Kind.ACCESS_TOKEN_SECRET]
+    )
     r = httpx.get(sandbox_server.base_url + "/2/users/me", auth=auth, timeout=10)
     assert r.status_code == 200 and r.json()["data"]["username"] == p.extra["screen_name"]
 
@@ -151,16 +167,17 @@ async def test_pin_failures_map_to_diagnoses(make_sandbox_client):
     assert exc.value.diagnosis == "signature-rejected"
     # 415: a callback that is not registered
     with pytest.raises(FlowError) as exc:
-        await oauth1.request_token(c["consumer_key"], c["consumer_secret"], client=client,
-                                   callback="https://evil.example/cb")
+        await oauth1.request_token(
+            c["consumer_key"], c["consumer_secret"], client=client, callback="https://evil.example/cb"
+        )
     assert exc.value.diagnosis == "callback-not-approved"
     # a wrong PIN, then the right one is burnt too (as X does)
     req = await oauth1.request_token(c["consumer_key"], c["consumer_secret"], client=client)
     pin = pin_of((await approve_async(client, req.authorize_url)).text)
     with pytest.raises(FlowError) as exc:
-        await oauth1.exchange_pin(c["consumer_key"], c["consumer_secret"], req,
-                                  "1234567" if pin != "1234567" else "7654321",
-                                  client=client)
+        await oauth1.exchange_pin(
+            c["consumer_key"], c["consumer_secret"], req, "1234567" if pin != "1234567" else "7654321", client=client
+        )
     assert exc.value.diagnosis == "invalid-pin"
     with pytest.raises(FlowError) as exc:
         await oauth1.exchange_pin(c["consumer_key"], c["consumer_secret"], req, pin, client=client)
@@ -182,6 +199,7 @@ def test_oob_required_answer_maps_to_its_diagnosis():
 
 # ------------------------------------------------------------------ PKCE, end to end
 
+
 def _pkce_server(make_sandbox_server, port: int):
     uri = f"http://127.0.0.1:{port}/callback"
     return make_sandbox_server(redirect_uris=[uri]), uri
@@ -191,8 +209,10 @@ def test_login_pkce_loopback_end_to_end_then_refresh_and_revoke(cfg, make_sandbo
     server, uri = _pkce_server(make_sandbox_server, free_port())
     creds = server.info["credentials"]
     env = base_env(cfg, creds, X_CLIENT_ID=creds["client_id"], X_CLIENT_SECRET=creds["client_secret"])
-    proc = xkeys(["login", "pkce", "--profile", "acme", "--api-base", server.base_url, "--redirect-uri", uri,
-                  "--wait", "30"], env)
+    proc = xkeys(
+        ["login", "pkce", "--profile", "acme", "--api-base", server.base_url, "--redirect-uri", uri, "--wait", "30"],
+        env,
+    )
     assert proc.stdout is not None
     url = proc.stdout.readline().strip()
     q = parse_qs(urlsplit(url).query)
@@ -225,8 +245,9 @@ def test_login_pkce_loopback_end_to_end_then_refresh_and_revoke(cfg, make_sandbo
     with pytest.raises(FlowError) as exc:
         import asyncio
 
-        asyncio.run(oauth2.refresh(creds["client_id"], rt, client_secret=creds["client_secret"],
-                                   api_base=server.base_url))
+        asyncio.run(
+            oauth2.refresh(creds["client_id"], rt, client_secret=creds["client_secret"], api_base=server.base_url)
+        )
     assert exc.value.diagnosis == "refresh-token-invalid"
 
     # revoke: both gone from X and from the profile
@@ -243,10 +264,23 @@ def test_login_pkce_loopback_end_to_end_then_refresh_and_revoke(cfg, make_sandbo
 def test_login_pkce_paste_mode_no_browser(cfg, make_sandbox_server):
     server, uri = _pkce_server(make_sandbox_server, free_port())
     creds = server.info["credentials"]
-    env = base_env(cfg, creds, X_CLIENT_ID=creds["client_id"], X_CLIENT_SECRET=creds["client_secret"],
-                   X_REDIRECT_URI=uri)
-    proc = xkeys(["login", "pkce", "--profile", "acme", "--api-base", server.base_url, "--no-browser",
-                  "--scopes", "tweet.read users.read"], env)
+    env = base_env(
+        cfg, creds, X_CLIENT_ID=creds["client_id"], X_CLIENT_SECRET=creds["client_secret"], X_REDIRECT_URI=uri
+    )
+    proc = xkeys(
+        [
+            "login",
+            "pkce",
+            "--profile",
+            "acme",
+            "--api-base",
+            server.base_url,
+            "--no-browser",
+            "--scopes",
+            "tweet.read users.read",
+        ],
+        env,
+    )
     assert proc.stdout is not None
     url = proc.stdout.readline().strip()
     answer = approve_sync(url)

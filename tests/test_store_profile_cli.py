@@ -55,17 +55,33 @@ def test_import_nothing_found_is_exit_1(cfg, tmp_path, capsys):
 
 def test_import_twurlrc_picks_a_profile(cfg, tmp_path, capsys):
     rc = tmp_path / ".twurlrc"
-    rc.write_text(yaml.safe_dump({
-        "profiles": {
-            "alice": {V[Kind.CONSUMER_KEY]: {"username": "alice", "consumer_key": V[Kind.CONSUMER_KEY],
-                                             "consumer_secret": V[Kind.CONSUMER_SECRET],
-                                             "token": V[Kind.ACCESS_TOKEN], "secret": V[Kind.ACCESS_TOKEN_SECRET]}},
-            "bob": {W[Kind.CONSUMER_KEY]: {"username": "bob", "consumer_key": W[Kind.CONSUMER_KEY],
-                                           "consumer_secret": W[Kind.CONSUMER_SECRET],
-                                           "token": W[Kind.ACCESS_TOKEN], "secret": W[Kind.ACCESS_TOKEN_SECRET]}},
-        },
-        "configuration": {"default_profile": ["bob", W[Kind.CONSUMER_KEY]]},
-    }))
+    rc.write_text(
+        yaml.safe_dump(
+            {
+                "profiles": {
+                    "alice": {
+                        V[Kind.CONSUMER_KEY]: {
+                            "username": "alice",
+                            "consumer_key": V[Kind.CONSUMER_KEY],
+                            "consumer_secret": V[Kind.CONSUMER_SECRET],
+                            "token": V[Kind.ACCESS_TOKEN],
+                            "secret": V[Kind.ACCESS_TOKEN_SECRET],
+                        }
+                    },
+                    "bob": {
+                        W[Kind.CONSUMER_KEY]: {
+                            "username": "bob",
+                            "consumer_key": W[Kind.CONSUMER_KEY],
+                            "consumer_secret": W[Kind.CONSUMER_SECRET],
+                            "token": W[Kind.ACCESS_TOKEN],
+                            "secret": W[Kind.ACCESS_TOKEN_SECRET],
+                        }
+                    },
+                },
+                "configuration": {"default_profile": ["bob", W[Kind.CONSUMER_KEY]]},
+            }
+        )
+    )
     assert main(["profile", "import", "--name", "a", "--twurlrc", str(rc), "--profile-in-file", "alice"]) == 0
     a = Store().load("a")
     assert a.values[Kind.ACCESS_TOKEN] == V[Kind.ACCESS_TOKEN] and a.extra["screen_name"] == "alice"
@@ -83,7 +99,8 @@ def test_import_default_paths_from_home(cfg, tmp_path, monkeypatch):
     (home / ".config" / "twarc").mkdir(parents=True)
     (home / ".config" / "twarc" / "config").write_text(
         f"consumer_key = '{V[Kind.CONSUMER_KEY]}'\nconsumer_secret = '{V[Kind.CONSUMER_SECRET]}'\n"
-        f"bearer_token = '{V[Kind.BEARER_TOKEN]}'\n")
+        f"bearer_token = '{V[Kind.BEARER_TOKEN]}'\n"
+    )
     monkeypatch.setenv("HOME", str(home))
     assert main(["profile", "import", "--name", "t", "--twarc"]) == 0
     assert Store().load("t").values[Kind.BEARER_TOKEN] == V[Kind.BEARER_TOKEN]
@@ -188,9 +205,13 @@ def test_secret_store_option_at_every_level(tmp_path, monkeypatch):
     monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
     f = tmp_path / "a.env"
     f.write_text(f"X_BEARER_TOKEN={V[Kind.BEARER_TOKEN]}\n")
-    for i, argv in enumerate((["--secret-store", "file", "profile", "import"],
-                              ["profile", "--secret-store", "file", "import"],
-                              ["profile", "import", "--secret-store", "file"])):
+    for i, argv in enumerate(
+        (
+            ["--secret-store", "file", "profile", "import"],
+            ["profile", "--secret-store", "file", "import"],
+            ["profile", "import", "--secret-store", "file"],
+        )
+    ):
         assert main([*argv, "--name", f"p{i}", "--env-file", str(f)]) == 0, argv
         assert Store(secret_store="file").load(f"p{i}").secret_store == "file"
     out = tmp_path / "o.env"

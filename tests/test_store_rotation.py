@@ -35,12 +35,21 @@ def _profile_from(info: dict, name: str = "acme", **kw) -> Profile:
 
 # ------------------------------------------------------------------ impact preview (data)
 
+
 def test_preview_consumer_names_everything_that_dies(cfg):
     v = full_set(11)
     s = Store()
     s.save(Profile("agency", values=dict(v), extra={"screen_name": "agency_bot"}))
-    s.save(Profile("brand", base="agency", values={Kind.ACCESS_TOKEN: full_set(12)[Kind.ACCESS_TOKEN],
-                                                   Kind.ACCESS_TOKEN_SECRET: full_set(12)[Kind.ACCESS_TOKEN_SECRET]}))
+    s.save(
+        Profile(
+            "brand",
+            base="agency",
+            values={
+                Kind.ACCESS_TOKEN: full_set(12)[Kind.ACCESS_TOKEN],
+                Kind.ACCESS_TOKEN_SECRET: full_set(12)[Kind.ACCESS_TOKEN_SECRET],
+            },
+        )
+    )
     imp = rotation.preview(s, "brand", "consumer", environ={})
     assert imp.owner == "agency" and imp.profile == "brand"  # the pair lives in the base
     assert imp.regenerates == [Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET]
@@ -85,18 +94,36 @@ def test_where_old_values_live(cfg, tmp_path, monkeypatch):
     s.save(Profile("brand", base="acme", values={Kind.ACCESS_TOKEN: full_set(30)[Kind.ACCESS_TOKEN]}))
     brand_file = tmp_path / "brand.twurlrc"
     assert main(["export", "--profile", "brand", "--format", "twurlrc", "--output", str(brand_file)]) == 0
-    env = {"MY_BOT_SECRET": v[Kind.CONSUMER_SECRET], "PATH": "/bin", "OTHER": "x",
-           "AUTH_HEADER": "Bearer " + v[Kind.BEARER_TOKEN]}
+    env = {
+        "MY_BOT_SECRET": v[Kind.CONSUMER_SECRET],
+        "PATH": "/bin",
+        "OTHER": "x",
+        "AUTH_HEADER": "Bearer " + v[Kind.BEARER_TOKEN],
+    }
     imp = rotation.preview(s, "acme", "consumer", environ=env)
     where = {(e.kind, os.path.basename(e.where)): e.fields for e in imp.exposures}
-    assert set(where) == {("export", "bot.env"), ("env", "MY_BOT_SECRET"), ("env", "AUTH_HEADER"),
-                          ("file", ".env"), ("export", "brand.twurlrc")}
+    assert set(where) == {
+        ("export", "bot.env"),
+        ("env", "MY_BOT_SECRET"),
+        ("env", "AUTH_HEADER"),
+        ("file", ".env"),
+        ("export", "brand.twurlrc"),
+    }
     # the brand has its own access token but inherits the secret: that one is old too
-    assert set(where[("export", "brand.twurlrc")]) == {"consumer_key", "consumer_secret", "bearer_token",
-                                                       "access_token_secret"}
+    assert set(where[("export", "brand.twurlrc")]) == {
+        "consumer_key",
+        "consumer_secret",
+        "bearer_token",
+        "access_token_secret",
+    }
     assert where[("env", "AUTH_HEADER")] == ["bearer_token"]
-    assert set(where[("export", "bot.env")]) == {"consumer_key", "consumer_secret", "bearer_token", "access_token",
-                                                 "access_token_secret"}
+    assert set(where[("export", "bot.env")]) == {
+        "consumer_key",
+        "consumer_secret",
+        "bearer_token",
+        "access_token",
+        "access_token_secret",
+    }
     assert where[("env", "MY_BOT_SECRET")] == ["consumer_secret"]
     # after the file is rewritten with other values it is no longer listed
     exported.write_text("X_API_KEY=new\n")
@@ -111,8 +138,9 @@ def test_shape_checks_of_new_values(cfg):
     s.save(Profile("acme", values=dict(v)))
     imp = rotation.preview(s, "acme", "consumer", environ={})
     old = s.load("acme").values
-    probs = rotation.check_new_values(imp, {Kind.CONSUMER_KEY: w[Kind.CLIENT_ID],
-                                            Kind.CONSUMER_SECRET: v[Kind.CONSUMER_SECRET]}, old)
+    probs = rotation.check_new_values(
+        imp, {Kind.CONSUMER_KEY: w[Kind.CLIENT_ID], Kind.CONSUMER_SECRET: v[Kind.CONSUMER_SECRET]}, old
+    )
     assert "Client ID" in probs[Kind.CONSUMER_KEY]
     assert "old" in probs[Kind.CONSUMER_SECRET] and "Regenerate" in probs[Kind.CONSUMER_SECRET]
     probs = rotation.check_new_values(imp, {Kind.CONSUMER_KEY: w[Kind.CONSUMER_KEY]}, old)
@@ -123,6 +151,7 @@ def test_shape_checks_of_new_values(cfg):
 
 
 # ------------------------------------------------------------------ live: the rotated-secret scenario
+
 
 def _write_env(path, **values: str) -> str:
     path.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
@@ -137,11 +166,27 @@ def test_rotate_consumer_verifies_live_then_saves(cfg, tmp_path, make_sandbox_se
     exported = tmp_path / "bot.env"
     assert main(["export", "--format", "dotenv", "--output", str(exported)]) == 0
     monkeypatch.setenv("LEGACY_SECRET", old_secret)
-    new = _write_env(tmp_path / "new.env", X_API_KEY=info["credentials"]["consumer_key"],
-                     X_API_SECRET=info["current"]["consumer_secret"], X_BEARER_TOKEN=info["current"]["bearer_token"])
+    new = _write_env(
+        tmp_path / "new.env",
+        X_API_KEY=info["credentials"]["consumer_key"],
+        X_API_SECRET=info["current"]["consumer_secret"],
+        X_BEARER_TOKEN=info["current"]["bearer_token"],
+    )
     capsys.readouterr()
-    code = main(["rotate", "--profile", "acme", "--what", "consumer", "--from-env-file", new,
-                 "--api-base", server.base_url, "--no-tui"])
+    code = main(
+        [
+            "rotate",
+            "--profile",
+            "acme",
+            "--what",
+            "consumer",
+            "--from-env-file",
+            new,
+            "--api-base",
+            server.base_url,
+            "--no-tui",
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 0, err
     p = Store().load("acme")
@@ -165,8 +210,21 @@ def test_rotate_refuses_to_save_values_x_rejects(cfg, tmp_path, make_sandbox_ser
     before = Store().load("acme").history
     wrong = full_set(21)[Kind.CONSUMER_SECRET]  # right shape, wrong value
     new = _write_env(tmp_path / "new.env", X_API_KEY=info["credentials"]["consumer_key"], X_API_SECRET=wrong)
-    code = main(["rotate", "--profile", "acme", "--what", "consumer", "--from-env-file", new,
-                 "--api-base", server.base_url, "--no-tui", "--json"])
+    code = main(
+        [
+            "rotate",
+            "--profile",
+            "acme",
+            "--what",
+            "consumer",
+            "--from-env-file",
+            new,
+            "--api-base",
+            server.base_url,
+            "--no-tui",
+            "--json",
+        ]
+    )
     out, _ = capsys.readouterr()
     assert code == 1
     data = json.loads(out)
@@ -181,8 +239,21 @@ def test_rotate_client_secret_drops_dead_oauth2_tokens(cfg, tmp_path, make_sandb
     info = server.info
     _profile_from(info)
     new = _write_env(tmp_path / "new.env", X_CLIENT_SECRET=info["current"]["client_secret"])
-    code = main(["rotate", "--profile", "acme", "--what", "client-secret", "--from-env-file", new,
-                 "--api-base", server.base_url, "--no-tui", "--json"])
+    code = main(
+        [
+            "rotate",
+            "--profile",
+            "acme",
+            "--what",
+            "client-secret",
+            "--from-env-file",
+            new,
+            "--api-base",
+            server.base_url,
+            "--no-tui",
+            "--json",
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 0, err
     data = json.loads(out)
@@ -297,15 +368,17 @@ def test_rotate_interactively_on_a_terminal_without_echo(cfg, make_sandbox_serve
     code, shown = _pty_session(
         [sys.executable, "-m", "xkeys", "rotate", "--no-tui", "--profile", "acme", "--api-base", server.base_url],
         env,
-        [("Number", "1"),                       # consumer (API Key and Secret)
-         ("Go on?", "y"),
-         ("Press Enter", ""),
-         ("New API Key (input hidden)", info["credentials"]["consumer_key"]),
-         ("New API Key Secret (input hidden)", info["credentials"]["consumer_secret"]),  # the old one: refused
-         ("this is the old API Key Secret", ""),
-         ("New API Key Secret (input hidden)", cur["consumer_secret"]),
-         ("New Bearer Token (Enter to skip)", cur["bearer_token"]),
-         ("New Access Token (Enter to skip)", "")],
+        [
+            ("Number", "1"),  # consumer (API Key and Secret)
+            ("Go on?", "y"),
+            ("Press Enter", ""),
+            ("New API Key (input hidden)", info["credentials"]["consumer_key"]),
+            ("New API Key Secret (input hidden)", info["credentials"]["consumer_secret"]),  # the old one: refused
+            ("this is the old API Key Secret", ""),
+            ("New API Key Secret (input hidden)", cur["consumer_secret"]),
+            ("New Bearer Token (Enter to skip)", cur["bearer_token"]),
+            ("New Access Token (Enter to skip)", ""),
+        ],
     )
     assert code == 0, shown
     assert "rotated consumer of profile acme" in shown

@@ -86,14 +86,18 @@ def build_parser(selected: str | None) -> argparse.ArgumentParser:
 
 
 def _add_tui_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--demo", action="store_true",
-                        help="run against a built-in sandbox X API with demo keys (no X account needed)")
-    parser.add_argument("--scenario", default=None,
-                        help="sandbox scenario for --demo (healthy, read-only, ...)")
+    parser.add_argument(
+        "--demo", action="store_true", help="run against a built-in sandbox X API with demo keys (no X account needed)"
+    )
+    parser.add_argument("--scenario", default=None, help="sandbox scenario for --demo (healthy, read-only, ...)")
     parser.add_argument("--profile", default=None, help="profile (brand) to use")
-    parser.add_argument("--secret-store", choices=("keyring", "file"), default=None,
-                        help="where profile secrets live: the OS keyring (default) or, by explicit choice, a "
-                        "plain secrets.json readable only by you (also XKEYS_SECRET_STORE=file)")
+    parser.add_argument(
+        "--secret-store",
+        choices=("keyring", "file"),
+        default=None,
+        help="where profile secrets live: the OS keyring (default) or, by explicit choice, a "
+        "plain secrets.json readable only by you (also XKEYS_SECRET_STORE=file)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -37,12 +37,21 @@ class Sandbox:
         return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.asgi), base_url=API, timeout=10.0)
 
     def env_text(self, kinds: list[str] | None = None) -> str:
-        names = {"consumer_key": "X_API_KEY", "consumer_secret": "X_API_SECRET",
-                 "bearer_token": "X_BEARER_TOKEN", "access_token": "X_ACCESS_TOKEN",
-                 "access_token_secret": "X_ACCESS_TOKEN_SECRET", "client_id": "X_CLIENT_ID",
-                 "client_secret": "X_CLIENT_SECRET"}
-        return "\n".join(f"{names[k]}={v}" for k, v in self.credentials.items()
-                         if k in names and (kinds is None or k in kinds)) + "\n"
+        names = {
+            "consumer_key": "X_API_KEY",
+            "consumer_secret": "X_API_SECRET",
+            "bearer_token": "X_BEARER_TOKEN",
+            "access_token": "X_ACCESS_TOKEN",
+            "access_token_secret": "X_ACCESS_TOKEN_SECRET",
+            "client_id": "X_CLIENT_ID",
+            "client_secret": "X_CLIENT_SECRET",
+        }
+        return (
+            "\n".join(
+                f"{names[k]}={v}" for k, v in self.credentials.items() if k in names and (kinds is None or k in kinds)
+            )
+            + "\n"
+        )
 
 
 @pytest.fixture

@@ -26,8 +26,14 @@ def _secrets() -> set[str]:
 
 def test_there_are_artifacts() -> None:
     names = {p.name for p in FILES}
-    for expected in ("home.svg", "onboard-path.svg", "key-entry-wrong-field.svg", "verify-results.svg",
-                     "diagnosis-card.svg", "troubleshoot.svg"):
+    for expected in (
+        "home.svg",
+        "onboard-path.svg",
+        "key-entry-wrong-field.svg",
+        "verify-results.svg",
+        "diagnosis-card.svg",
+        "troubleshoot.svg",
+    ):
         assert expected in names
 
 
@@ -35,5 +41,5 @@ def test_there_are_artifacts() -> None:
 def test_no_secret_in_svg(path: Path) -> None:
     text = html.unescape(re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8"))).replace("\xa0", " ")
     for secret in _secrets():
-        runs = {secret[i:i + MIN_RUN] for i in range(len(secret) - MIN_RUN + 1)}
+        runs = {secret[i : i + MIN_RUN] for i in range(len(secret) - MIN_RUN + 1)}
         assert not any(r in text for r in runs), f"{path.name} shows part of a {len(secret)}-char credential"

@@ -11,10 +11,13 @@ import pytest
 from xkeys.cli import build_parser, main
 
 
-@pytest.mark.parametrize("argv", [
-    ["--demo", "troubleshoot", "--scenario", "read-only"],
-    ["troubleshoot", "--demo", "--scenario", "read-only"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--demo", "troubleshoot", "--scenario", "read-only"],
+        ["troubleshoot", "--demo", "--scenario", "read-only"],
+    ],
+)
 def test_demo_and_scenario_work_before_or_after_the_command(argv: list[str]) -> None:
     args = build_parser("troubleshoot").parse_args(argv)
     assert args.command == "troubleshoot" and args.demo is True and args.scenario == "read-only"
@@ -44,13 +47,18 @@ def test_run_builds_the_app_for_the_flow(monkeypatch: pytest.MonkeyPatch) -> Non
     assert seen["flow"] == "home" and seen["demo"] is True
 
 
-@pytest.mark.parametrize("argv,message", [
-    (["troubleshoot", "--scenario", "nope"], "unknown scenario 'nope'"),
-    (["onboard", "--env-file", "/nonexistent/x.env"], "no such file"),
-])
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["troubleshoot", "--scenario", "nope"], "unknown scenario 'nope'"),
+        (["onboard", "--env-file", "/nonexistent/x.env"], "no such file"),
+    ],
+)
 def test_bad_options_say_one_sentence_and_exit_2(argv: list[str], message: str) -> None:
-    code = ("import sys\nfrom xkeys.cli import main\nrc = main(sys.argv[1:])\n"
-            "print(any(m.startswith('textual') for m in sys.modules))\nsys.exit(rc)")
+    code = (
+        "import sys\nfrom xkeys.cli import main\nrc = main(sys.argv[1:])\n"
+        "print(any(m.startswith('textual') for m in sys.modules))\nsys.exit(rc)"
+    )
     out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=60)
     assert out.returncode == 2
     assert message in out.stderr and "Traceback" not in out.stderr

@@ -30,8 +30,13 @@ def _read_exit(path: Path, timeout: float = 10.0) -> str | None:
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    return {"TERM": "xterm-256color", "XKEYS_CONFIG_DIR": str(tmp_path / "config"),
-            "XKEYS_SECRET_STORE": "file", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    return {
+        "TERM": "xterm-256color",
+        "XKEYS_CONFIG_DIR": str(tmp_path / "config"),
+        "XKEYS_SECRET_STORE": "file",
+        "HOME": str(tmp_path),
+        "LANG": "C.UTF-8",
+    }
 
 
 def test_home_shows_the_four_flows_and_ctrl_q_quits(tmp_path: Path) -> None:
@@ -58,8 +63,9 @@ def test_troubleshoot_demo_read_only_shows_the_fix(tmp_path: Path) -> None:
     term = Tmux(80, 24)
     exit_file = tmp_path / "exit"
     try:
-        term.start([xkeys_command(), "troubleshoot", "--demo", "--scenario", "read-only"],
-                   _env(tmp_path), str(exit_file))
+        term.start(
+            [xkeys_command(), "troubleshoot", "--demo", "--scenario", "read-only"], _env(tmp_path), str(exit_file)
+        )
         assert term.wait_for("write-permission-missing", timeout=20) is not None, term.capture()
         assert "Regenerate" in term.capture()
         term.keys("C-q")

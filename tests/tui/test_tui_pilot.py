@@ -27,7 +27,7 @@ def leaked(text: str, secrets: list[str]) -> list[str]:
     hits = []
     for s in secrets:
         for i in range(len(s) - MIN_RUN + 1):
-            if s[i:i + MIN_RUN] in text:
+            if s[i : i + MIN_RUN] in text:
                 hits.append(s[:4] + "…")
                 break
     return hits
@@ -74,9 +74,16 @@ async def test_home_keys_open_each_flow_and_escape_returns() -> None:
 async def test_home_shows_the_active_profile_and_its_last_check(file_store: Any) -> None:
     from xkeys.core.store import Profile
 
-    file_store.save(Profile(name="acme", values={Kind.CONSUMER_KEY: "x" * 25}, preset="carapace",
-                            extra={"last_check": {"summary": {"pass": 9, "warn": 1, "fail": 2},
-                                                  "diagnoses": ["write-permission-missing"]}}))
+    file_store.save(
+        Profile(
+            name="acme",
+            values={Kind.CONSUMER_KEY: "x" * 25},
+            preset="carapace",
+            extra={
+                "last_check": {"summary": {"pass": 9, "warn": 1, "fail": 2}, "diagnoses": ["write-permission-missing"]}
+            },
+        )
+    )
     app = make_test_app(services=services(store=file_store))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -111,9 +118,18 @@ async def test_palette_provider_lists_every_flow_and_screen_actions() -> None:
         await settle(pilot)
         provider = XKeysCommands(app.screen)
         names = [str(n) for n, _, _ in provider._commands()]
-        for expected in ("Home", "Onboard", "Troubleshoot", "Rotate", "Support",
-                         "Toggle light/dark theme", "Toggle screen-share safe mode", "Run all checks",
-                         "Explain a pasted error", "Quit xkeys"):
+        for expected in (
+            "Home",
+            "Onboard",
+            "Troubleshoot",
+            "Rotate",
+            "Support",
+            "Toggle light/dark theme",
+            "Toggle screen-share safe mode",
+            "Run all checks",
+            "Explain a pasted error",
+            "Quit xkeys",
+        ):
             assert expected in names
 
 
@@ -163,8 +179,12 @@ async def test_onboarding_oauth1_whole_path_on_the_sandbox(make_sandbox: Any, fi
         await _to_key_entry(pilot, path_index=0)
         screen = app.screen
         assert [f.kind for f in screen.query(SecretField)] == [
-            Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET, Kind.BEARER_TOKEN, Kind.ACCESS_TOKEN,
-            Kind.ACCESS_TOKEN_SECRET]
+            Kind.CONSUMER_KEY,
+            Kind.CONSUMER_SECRET,
+            Kind.BEARER_TOKEN,
+            Kind.ACCESS_TOKEN,
+            Kind.ACCESS_TOKEN_SECRET,
+        ]
         # paste everything: the sandbox's .env fills all five fields
         screen.query_one("#paste-all").collapsed = False
         await pilot.pause()
@@ -440,8 +460,10 @@ async def test_troubleshoot_env_file_and_paste_sources(make_sandbox: Any, tmp_pa
 
 async def test_troubleshoot_environment_source(make_sandbox: Any) -> None:
     sb = make_sandbox("healthy", environ={"X_API_KEY": "", "X_BEARER_TOKEN": ""})
-    sb.services.environ = {"X_API_KEY": sb.credentials["consumer_key"],
-                           "X_API_SECRET": sb.credentials["consumer_secret"]}
+    sb.services.environ = {
+        "X_API_KEY": sb.credentials["consumer_key"],
+        "X_API_SECRET": sb.credentials["consumer_secret"],
+    }
     app = make_test_app("troubleshoot", services=sb.services)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -453,12 +475,17 @@ async def test_troubleshoot_environment_source(make_sandbox: Any) -> None:
         assert ids.get("probe.consumer-pair") == "pass"
 
 
-@pytest.mark.parametrize("error,diag", [
-    ('{"errors":[{"code":261,"message":"Application cannot perform write actions."}]}', "write-permission-missing"),
-    ("HTTP/1.1 402 Payment Required\n\n{\"title\":\"CreditsDepleted\",\"type\":\"https://api.twitter.com/2/problems/credits\"}",
-     "credits-depleted"),
-    ("[red]definitely not an X error[/red]", "unknown"),
-])
+@pytest.mark.parametrize(
+    "error,diag",
+    [
+        ('{"errors":[{"code":261,"message":"Application cannot perform write actions."}]}', "write-permission-missing"),
+        (
+            'HTTP/1.1 402 Payment Required\n\n{"title":"CreditsDepleted","type":"https://api.twitter.com/2/problems/credits"}',
+            "credits-depleted",
+        ),
+        ("[red]definitely not an X error[/red]", "unknown"),
+    ],
+)
 async def test_paste_an_error_explains_it(error: str, diag: str) -> None:
     app = make_test_app("troubleshoot")
     async with app.run_test(size=SIZE) as pilot:

@@ -14,8 +14,9 @@ from xkeys.core.portal import (
     scopes_for,
 )
 
-SOCIALAPI_SCOPES = ("tweet.read tweet.write tweet.moderate.write users.read dm.read dm.write "
-                    "like.write offline.access").split()
+SOCIALAPI_SCOPES = (
+    "tweet.read tweet.write tweet.moderate.write users.read dm.read dm.write like.write offline.access"
+).split()
 
 
 def test_socialapi_preset_is_oauth2_with_its_callback_and_eight_scopes() -> None:
@@ -48,11 +49,14 @@ def test_carapace_preset_is_oauth1_read_write_with_localhost() -> None:
     assert any("OAuth 1.0a" in c for c in plan.steps[3].checklist)
 
 
-@pytest.mark.parametrize("path,expect_steps,n_fields", [
-    (AuthPath.USER_TOKENS, ["keys-oauth1"], 5),
-    (AuthPath.OAUTH2, ["keys-oauth2"], 2),
-    (AuthPath.BOTH, ["keys-oauth1", "keys-oauth2"], 7),
-])
+@pytest.mark.parametrize(
+    "path,expect_steps,n_fields",
+    [
+        (AuthPath.USER_TOKENS, ["keys-oauth1"], 5),
+        (AuthPath.OAUTH2, ["keys-oauth2"], 2),
+        (AuthPath.BOTH, ["keys-oauth1", "keys-oauth2"], 7),
+    ],
+)
 def test_custom_paths(path: AuthPath, expect_steps: list[str], n_fields: int) -> None:
     plan = make_plan("custom", auth_path=path, permission=Permission.READ)
     assert [s.id for s in plan.steps][4:] == expect_steps

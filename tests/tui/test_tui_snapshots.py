@@ -63,8 +63,9 @@ def test_snapshot_home_light_theme(snap_compare: Any) -> None:
 
 def test_snapshot_home_demo_profile(snap_compare: Any) -> None:
     sb = Sandbox("healthy")
-    assert snap_compare(make_test_app(services=sb.services, sandbox_info=sb.info), terminal_size=SIZE,
-                        run_before=settle)
+    assert snap_compare(
+        make_test_app(services=sb.services, sandbox_info=sb.info), terminal_size=SIZE, run_before=settle
+    )
 
 
 def test_snapshot_onboard_path_choice(snap_compare: Any) -> None:
@@ -107,8 +108,13 @@ def test_snapshot_key_entry_wrong_field(snap_compare: Any) -> None:
 
     async def run(pilot: Any) -> None:
         await to_key_entry(pilot, path_keys=("down", "down"))
-        await fill(pilot, {Kind.CONSUMER_KEY: sb.credentials["client_id"],
-                           Kind.CONSUMER_SECRET: '  "' + sb.credentials["consumer_secret"] + '"\n'})
+        await fill(
+            pilot,
+            {
+                Kind.CONSUMER_KEY: sb.credentials["client_id"],
+                Kind.CONSUMER_SECRET: '  "' + sb.credentials["consumer_secret"] + '"\n',
+            },
+        )
         pilot.app.screen.query_one("#field-consumer_key").scroll_visible(top=True, animate=False)
 
     assert snap_compare(make_test_app(services=sb.services), terminal_size=SIZE, run_before=run)
@@ -119,8 +125,9 @@ def test_snapshot_key_entry_safe_mode(snap_compare: Any) -> None:
 
     async def run(pilot: Any) -> None:
         await to_key_entry(pilot)
-        await fill(pilot, {k: sb.credentials[k.value] for k in
-                           (Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET, Kind.BEARER_TOKEN)})
+        await fill(
+            pilot, {k: sb.credentials[k.value] for k in (Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET, Kind.BEARER_TOKEN)}
+        )
         pilot.app.safe_mode = True  # (F3 would also show a toast, which expires on a timer)
         await pilot.pause()
         pilot.app.screen.query_one("#field-consumer_key").scroll_visible(top=True, animate=False)
@@ -133,9 +140,19 @@ def _verify(scenario: str) -> tuple[Any, Any]:
 
     async def run(pilot: Any) -> None:
         await to_key_entry(pilot)
-        await fill(pilot, {k: sb.credentials[k.value] for k in
-                           (Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET, Kind.BEARER_TOKEN,
-                            Kind.ACCESS_TOKEN, Kind.ACCESS_TOKEN_SECRET)})
+        await fill(
+            pilot,
+            {
+                k: sb.credentials[k.value]
+                for k in (
+                    Kind.CONSUMER_KEY,
+                    Kind.CONSUMER_SECRET,
+                    Kind.BEARER_TOKEN,
+                    Kind.ACCESS_TOKEN,
+                    Kind.ACCESS_TOKEN_SECRET,
+                )
+            },
+        )
         await pilot.press("ctrl+n")
         await settle(pilot)
         await first_card_on_top(pilot)
@@ -159,9 +176,19 @@ def test_snapshot_finish_exported(snap_compare: Any, tmp_path: Path) -> None:
 
     async def run(pilot: Any) -> None:
         await to_key_entry(pilot)
-        await fill(pilot, {k: sb.credentials[k.value] for k in
-                           (Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET, Kind.BEARER_TOKEN,
-                            Kind.ACCESS_TOKEN, Kind.ACCESS_TOKEN_SECRET)})
+        await fill(
+            pilot,
+            {
+                k: sb.credentials[k.value]
+                for k in (
+                    Kind.CONSUMER_KEY,
+                    Kind.CONSUMER_SECRET,
+                    Kind.BEARER_TOKEN,
+                    Kind.ACCESS_TOKEN,
+                    Kind.ACCESS_TOKEN_SECRET,
+                )
+            },
+        )
         await pilot.press("ctrl+n")
         await settle(pilot)
         await pilot.press("ctrl+n")
@@ -199,16 +226,16 @@ def test_snapshot_troubleshoot_results_top(snap_compare: Any) -> None:
 
 
 def test_snapshot_troubleshoot_sources(snap_compare: Any) -> None:
-    assert snap_compare(make_test_app("troubleshoot", services=services()), terminal_size=SIZE,
-                        run_before=settle)
+    assert snap_compare(make_test_app("troubleshoot", services=services()), terminal_size=SIZE, run_before=settle)
 
 
 def test_snapshot_troubleshoot_explain(snap_compare: Any) -> None:
     async def run(pilot: Any) -> None:
         await settle(pilot)
         screen = pilot.app.screen
-        screen.query_one("#error-box").text = (
-            '{"errors":[{"code":261,"message":"Application cannot perform write actions."}]}')
+        screen.query_one(
+            "#error-box"
+        ).text = '{"errors":[{"code":261,"message":"Application cannot perform write actions."}]}'
         pilot.app.screen.query_one("#explain").press()
         await pilot.pause()
         await settle(pilot)

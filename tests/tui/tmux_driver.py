@@ -32,15 +32,27 @@ class Tmux:
         self.session = "xk"
 
     def _tmux(self, *args: str, check: bool = True) -> str:
-        out = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True,
-                             timeout=20, check=check)
+        out = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20, check=check
+        )
         return out.stdout
 
     def start(self, argv: list[str], env: dict[str, str], exit_file: str) -> None:
         env_args = " ".join(f"{k}={_q(v)}" for k, v in env.items())
         cmd = f"env {env_args} {' '.join(_q(a) for a in argv)}; echo $? > {_q(exit_file)}; sleep 30"
-        self._tmux("-f", "/dev/null", "new-session", "-d", "-x", str(self.width), "-y", str(self.height),
-                   "-s", self.session, cmd)
+        self._tmux(
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            str(self.width),
+            "-y",
+            str(self.height),
+            "-s",
+            self.session,
+            cmd,
+        )
 
     def capture(self) -> str:
         return self._tmux("capture-pane", "-p", "-t", self.session, check=False)

@@ -31,14 +31,26 @@ class Recorder:
         return True
 
 
-def services(*, store: Any = None, http_client: Any = None, api_base: str | None = None,
-             export_dir: str | None = None, environ: dict[str, str] | None = None,
-             recorder: Recorder | None = None) -> Services:
+def services(
+    *,
+    store: Any = None,
+    http_client: Any = None,
+    api_base: str | None = None,
+    export_dir: str | None = None,
+    environ: dict[str, str] | None = None,
+    recorder: Recorder | None = None,
+) -> Services:
     rec = recorder or Recorder()
-    return Services(http_client=http_client, api_base=api_base, clock=fixed_clock,
-                    store_factory=(lambda: store) if store is not None else None,
-                    clipboard=rec.copy, open_browser=rec.open, export_dir=export_dir,
-                    environ=environ if environ is not None else {})
+    return Services(
+        http_client=http_client,
+        api_base=api_base,
+        clock=fixed_clock,
+        store_factory=(lambda: store) if store is not None else None,
+        clipboard=rec.copy,
+        open_browser=rec.open,
+        export_dir=export_dir,
+        environ=environ if environ is not None else {},
+    )
 
 
 def app(flow: str = "home", **kwargs: Any) -> XKeysApp:

@@ -46,8 +46,11 @@ def read_stdin(prompt: str | None = None, *, secret: bool = True, multiline: boo
             sys.stderr.flush()
         else:
             try:
-                text = getpass.getpass((prompt or "Value") + " (input hidden): ", stream=sys.stderr) if secret \
+                text = (
+                    getpass.getpass((prompt or "Value") + " (input hidden): ", stream=sys.stderr)
+                    if secret
                     else input(prompt or "Value: ")
+                )
             except EOFError:
                 text = ""
             return text

@@ -13,12 +13,20 @@ def add_store_options(parser: argparse.ArgumentParser, *, profile: bool = True) 
     """`--profile` and `--secret-store`, accepted here as well as before the command."""
     if profile:
         # SUPPRESS: `xkeys --profile P cmd` (top level) and `xkeys cmd --profile P` both work
-        parser.add_argument("--profile", default=argparse.SUPPRESS, metavar="P",
-                            help="profile (brand) to use; default: the active profile")
+        parser.add_argument(
+            "--profile",
+            default=argparse.SUPPRESS,
+            metavar="P",
+            help="profile (brand) to use; default: the active profile",
+        )
     # SUPPRESS: the top-level `xkeys --secret-store file CMD` sets the default (None)
-    parser.add_argument("--secret-store", choices=SECRET_STORES, default=argparse.SUPPRESS,
-                        help="where secrets live: the OS keyring (default) or, by explicit choice, "
-                        "a plain secrets.json file readable only by you (also XKEYS_SECRET_STORE=file)")
+    parser.add_argument(
+        "--secret-store",
+        choices=SECRET_STORES,
+        default=argparse.SUPPRESS,
+        help="where secrets live: the OS keyring (default) or, by explicit choice, "
+        "a plain secrets.json file readable only by you (also XKEYS_SECRET_STORE=file)",
+    )
 
 
 def open_store(args: argparse.Namespace) -> Store:
@@ -35,4 +43,4 @@ def is_tty() -> bool:
 
 def display_path(path: str) -> str:
     home = os.path.expanduser("~")
-    return "~" + path[len(home):] if home and home != "/" and path.startswith(home + os.sep) else path
+    return "~" + path[len(home) :] if home and home != "/" and path.startswith(home + os.sep) else path

@@ -20,13 +20,18 @@ EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--field", metavar="F",
-                        help="the field the value was pasted into: a kind id (consumer_key), a portal label "
-                        "('API Key Secret') or an env var name (X_API_KEY)")
+    parser.add_argument(
+        "--field",
+        metavar="F",
+        help="the field the value was pasted into: a kind id (consumer_key), a portal label "
+        "('API Key Secret') or an env var name (X_API_KEY)",
+    )
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
-    parser.epilog = ("The value is read from stdin (on a terminal: typed or pasted without echo) and is "
-                     "never printed back. Exit status: 0 a known X credential (matching --field), 1 "
-                     "unknown, not X, or not the given field, 2 usage or unreadable input.")
+    parser.epilog = (
+        "The value is read from stdin (on a terminal: typed or pasted without echo) and is "
+        "never printed back. Exit status: 0 a known X credential (matching --field), 1 "
+        "unknown, not X, or not the given field, 2 usage or unreadable input."
+    )
 
 
 def _valid_fields() -> str:
@@ -52,8 +57,10 @@ def run(args: argparse.Namespace) -> int:
     if args.field is not None:
         field = parse_field(args.field)
         if field is None or field is Kind.UNKNOWN:
-            return fail(f"unknown field {args.field[:40]!r}; valid fields: {_valid_fields()} "
-                        "(portal labels and env var names work too)")
+            return fail(
+                f"unknown field {args.field[:40]!r}; valid fields: {_valid_fields()} "
+                "(portal labels and env var names work too)"
+            )
     try:
         text = read_stdin("Paste the value")
     except InputError as exc:
@@ -84,6 +91,7 @@ def _text(r: Classification) -> str:
     from xkeys.core.kinds import Kind, label
     from xkeys.core.redact import mask
     from xkeys.core.shapes import HYGIENE_FIXES
+
     lines: list[str] = []
     kind = "unrecognised" if r.kind is Kind.UNKNOWN else f"{label(r.kind)} ({r.kind.value})"
     lines.append(f"kind:        {kind}")

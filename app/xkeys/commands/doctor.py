@@ -32,28 +32,43 @@ def _timeout(text: str) -> float:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile", default=argparse.SUPPRESS, metavar="P",
-                        help="check this profile (default: the active one, after --env-file and env vars)")
-    parser.add_argument("--env-file", metavar="F", default=None,
-                        help="read credentials from this .env file (highest priority)")
-    parser.add_argument("--need", choices=("read", "write", "dm"), default="write",
-                        help="what the app must be able to do: decides which access level and scopes pass "
-                             "(default: write)")
+    parser.add_argument(
+        "--profile",
+        default=argparse.SUPPRESS,
+        metavar="P",
+        help="check this profile (default: the active one, after --env-file and env vars)",
+    )
+    parser.add_argument(
+        "--env-file", metavar="F", default=None, help="read credentials from this .env file (highest priority)"
+    )
+    parser.add_argument(
+        "--need",
+        choices=("read", "write", "dm"),
+        default="write",
+        help="what the app must be able to do: decides which access level and scopes pass (default: write)",
+    )
     parser.add_argument("--offline", action="store_true", help="shape and cross-field checks only; no network")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--api-base", metavar="URL", default=None,
-                        help="send live checks to this host instead of https://api.x.com (also XKEYS_API_BASE)")
-    parser.add_argument("--timeout", metavar="S", type=_timeout, default=10.0,
-                        help="seconds to wait for each request (default 10)")
+    parser.add_argument(
+        "--api-base",
+        metavar="URL",
+        default=None,
+        help="send live checks to this host instead of https://api.x.com (also XKEYS_API_BASE)",
+    )
+    parser.add_argument(
+        "--timeout", metavar="S", type=_timeout, default=10.0, help="seconds to wait for each request (default 10)"
+    )
 
 
 def _no_credentials_message() -> str:
     from xkeys.core.creds import REDIRECT_URI_ENV, searched_names
 
     names = searched_names() + [n for n in REDIRECT_URI_ENV if n not in searched_names()]
-    return ("no X credentials found: looked at --env-file, the active profile and the environment "
-            f"variables {' '.join(names)}; set for example X_API_KEY and X_API_SECRET, pass --env-file "
-            "path/to/.env, or import a profile with `xkeys profile import`")
+    return (
+        "no X credentials found: looked at --env-file, the active profile and the environment "
+        f"variables {' '.join(names)}; set for example X_API_KEY and X_API_SECRET, pass --env-file "
+        "path/to/.env, or import a profile with `xkeys profile import`"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,8 +89,9 @@ def run(args: argparse.Namespace) -> int:
 
     from xkeys.core.doctor import run_doctor
 
-    report = asyncio.run(run_doctor(creds, need=args.need, offline=args.offline, api_base=api_base,
-                                    timeout=args.timeout))
+    report = asyncio.run(
+        run_doctor(creds, need=args.need, offline=args.offline, api_base=api_base, timeout=args.timeout)
+    )
     out = sys.stdout
     if args.json:
         text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
@@ -106,8 +122,11 @@ def _paint(text: str, status: str, color: bool) -> str:
 #: which credential a check is about, to pick the matching step of a shared fix list
 #: (catalog steps for two credentials start "For the bearer: ..." / "For the user token: ...")
 FIX_FOCUS: dict[str, str] = {
-    "probe.bearer": "bearer", "probe.usage": "bearer", "probe.bearer-matches-app": "bearer",
-    "probe.user-token": "user token", "probe.access-level": "user token",
+    "probe.bearer": "bearer",
+    "probe.usage": "bearer",
+    "probe.bearer-matches-app": "bearer",
+    "probe.user-token": "user token",
+    "probe.access-level": "user token",
 }
 
 
@@ -203,8 +222,9 @@ def render_text(report: Any, out: TextIO, *, color: bool = False) -> None:
     w()
     tail = ""
     if report.live_probes:
-        tail = (f" · {len(report.live_probes)} live checks, {report.requests} requests "
-                f"in {report.elapsed_ms / 1000:.1f} s")
+        tail = (
+            f" · {len(report.live_probes)} live checks, {report.requests} requests in {report.elapsed_ms / 1000:.1f} s"
+        )
     if report.user:
         tail += f" · user @{report.user.get('username', '')}"
     if report.access_level:

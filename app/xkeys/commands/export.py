@@ -18,14 +18,25 @@ from xkeys.core.store import ExportRecord, StoreError, _now, atomic_write
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", required=True, choices=exporters.FORMATS,
-                        help="dotenv, twurlrc (twurl), xurl (auth.yml), twarc (twarc2 config) or json")
-    parser.add_argument("--dialect", choices=exporters.DIALECTS, default=None,
-                        help="dotenv variable names: X_API_KEY... (x, default), TWITTER_API_KEY... "
-                        "(twitter) or CONSUMER_KEY... (bare)")
-    parser.add_argument("--output", "-o", metavar="F", default=None,
-                        help="file to write (0600, atomic; twurlrc/xurl files are merged into); "
-                        "without it the values are printed")
+    parser.add_argument(
+        "--format",
+        required=True,
+        choices=exporters.FORMATS,
+        help="dotenv, twurlrc (twurl), xurl (auth.yml), twarc (twarc2 config) or json",
+    )
+    parser.add_argument(
+        "--dialect",
+        choices=exporters.DIALECTS,
+        default=None,
+        help="dotenv variable names: X_API_KEY... (x, default), TWITTER_API_KEY... (twitter) or CONSUMER_KEY... (bare)",
+    )
+    parser.add_argument(
+        "--output",
+        "-o",
+        metavar="F",
+        default=None,
+        help="file to write (0600, atomic; twurlrc/xurl files are merged into); without it the values are printed",
+    )
     add_store_options(parser)
 
 
@@ -50,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
     if not profile.values:
         return fail(f"profile {profile.name!r} holds no credentials to export")
     inp = exporters.ExportInput(
-        values=profile.values, profile=profile.name,
+        values=profile.values,
+        profile=profile.name,
         username=profile.extra.get("screen_name") or profile.extra.get("username"),
         callback_url=profile.callback_url,
         oauth2_expires_at=profile.extra.get("oauth2_expires_at"),
@@ -58,8 +70,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.output is None:
             text = exporters.render(args.format, inp, dialect=args.dialect)
-            sys.stderr.write("xkeys: warning: printing secret values to the terminal; "
-                             "use --output FILE to write a private file instead\n")
+            sys.stderr.write(
+                "xkeys: warning: printing secret values to the terminal; "
+                "use --output FILE to write a private file instead\n"
+            )
             sys.stdout.write(text)
             sys.stdout.flush()
             return 0
@@ -75,11 +89,13 @@ def run(args: argparse.Namespace) -> int:
         return fail(f"cannot write {args.output}: {exc.strerror or type(exc).__name__}")
     fps = exporters.export_fingerprints(args.format, profile.values)
     try:
-        store.add_export(profile.name, ExportRecord(path=path, format=args.format, dialect=args.dialect,
-                                                    fingerprints=fps, at=_now()))
+        store.add_export(
+            profile.name, ExportRecord(path=path, format=args.format, dialect=args.dialect, fingerprints=fps, at=_now())
+        )
     except StoreError as exc:
         sys.stderr.write(f"xkeys: warning: wrote the file but could not record it on the profile: {exc}\n")
     fields = ", ".join(fps) or "nothing"
-    sys.stderr.write(f"xkeys: wrote {args.format} for profile {profile.name} to {display_path(path)} "
-                     f"(0600): {fields}\n")
+    sys.stderr.write(
+        f"xkeys: wrote {args.format} for profile {profile.name} to {display_path(path)} (0600): {fields}\n"
+    )
     return 0

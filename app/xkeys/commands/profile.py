@@ -50,14 +50,32 @@ def configure(parser: argparse.ArgumentParser) -> None:
     src.add_argument("--from-env", action="store_true", help="from environment variables (X_API_KEY...)")
     src.add_argument("--env-file", metavar="F", help="from a .env file")
     src.add_argument("--twurlrc", nargs="?", const="", metavar="F", help="from twurl's file (default ~/.twurlrc)")
-    src.add_argument("--xurl", nargs="?", const="", metavar="F",
-                     help="from xurl's store (default ~/.xurl/auth.yml, or the pre-1.0 ~/.xurl file)")
-    src.add_argument("--twarc", nargs="?", const="", metavar="F",
-                     help="from twarc's config (default ~/.config/twarc/config, then ~/.twarc)")
-    p.add_argument("--profile-in-file", metavar="P", default=None,
-                   help="which profile/app/section of the file to take (default: its first/default one)")
-    p.add_argument("--base", metavar="B", default=None,
-                   help="brand override: inherit every value this profile lacks from profile B")
+    src.add_argument(
+        "--xurl",
+        nargs="?",
+        const="",
+        metavar="F",
+        help="from xurl's store (default ~/.xurl/auth.yml, or the pre-1.0 ~/.xurl file)",
+    )
+    src.add_argument(
+        "--twarc",
+        nargs="?",
+        const="",
+        metavar="F",
+        help="from twarc's config (default ~/.config/twarc/config, then ~/.twarc)",
+    )
+    p.add_argument(
+        "--profile-in-file",
+        metavar="P",
+        default=None,
+        help="which profile/app/section of the file to take (default: its first/default one)",
+    )
+    p.add_argument(
+        "--base",
+        metavar="B",
+        default=None,
+        help="brand override: inherit every value this profile lacks from profile B",
+    )
     p.add_argument("--use", action="store_true", help="also make it the active profile")
     for sp in sub.choices.values():
         add_store_options(sp, profile=False)
@@ -122,8 +140,7 @@ def _import(args: argparse.Namespace, store: Store) -> int:
     if wanted is not None and wanted not in profiles_in_file:
         have = ", ".join(profiles_in_file) or "none"
         return fail(f"{desc} has no profile {wanted!r} (profiles there: {have})")
-    values: dict[Kind, str] = {Kind(k): v for k, v in result.values(wanted).items()
-                               if Kind(k) in FIELDS and v}
+    values: dict[Kind, str] = {Kind(k): v for k, v in result.values(wanted).items() if Kind(k) in FIELDS and v}
     if not values:
         return fail(f"found no X credentials in {desc}", 1)
     try:
@@ -147,9 +164,15 @@ def _import(args: argparse.Namespace, store: Store) -> int:
             store.use(saved.name)
     except StoreError as exc:
         return fail(str(exc))
-    picked = f" (profile {wanted!r} of {', '.join(profiles_in_file)})" if wanted else (
-        f" (the first of its profiles: {', '.join(profiles_in_file)}; pick with --profile-in-file)"
-        if len(profiles_in_file) > 1 else "")
+    picked = (
+        f" (profile {wanted!r} of {', '.join(profiles_in_file)})"
+        if wanted
+        else (
+            f" (the first of its profiles: {', '.join(profiles_in_file)}; pick with --profile-in-file)"
+            if len(profiles_in_file) > 1
+            else ""
+        )
+    )
     verb = "updated" if exists else "created"
     out = [f"{verb} profile {saved.name} from {desc}{picked}:"]
     for k in FIELDS:
@@ -167,26 +190,30 @@ def _list(args: argparse.Namespace, store: Store) -> int:
     for name in store.list():
         p = store.load(name, values=False)
         cur = p.current
-        rows.append({
-            "name": name,
-            "active": name == active,
-            "auth_path": p.auth_path,
-            "base": p.base,
-            "fields": [f for f in (cur.fingerprints if cur else {})],
-            "fingerprints": dict(cur.fingerprints) if cur else {},
-            "callback_url": p.callback_url,
-            "created": p.created,
-            "rotated": p.rotated,
-            "generation": cur.gen if cur else None,
-            "exports": len(p.exports),
-            "secret_store": p.secret_store,
-        })
+        rows.append(
+            {
+                "name": name,
+                "active": name == active,
+                "auth_path": p.auth_path,
+                "base": p.base,
+                "fields": [f for f in (cur.fingerprints if cur else {})],
+                "fingerprints": dict(cur.fingerprints) if cur else {},
+                "callback_url": p.callback_url,
+                "created": p.created,
+                "rotated": p.rotated,
+                "generation": cur.gen if cur else None,
+                "exports": len(p.exports),
+                "secret_store": p.secret_store,
+            }
+        )
     if args.json:
         sys.stdout.write(json.dumps({"active": active, "profiles": rows}, indent=2) + "\n")
         return 0
     if not rows:
-        sys.stdout.write("no profiles yet: `xkeys profile import --name NAME --from-env` (or --env-file, "
-                         "--twurlrc, --xurl, --twarc), or `xkeys login pin|pkce --profile NAME`\n")
+        sys.stdout.write(
+            "no profiles yet: `xkeys profile import --name NAME --from-env` (or --env-file, "
+            "--twurlrc, --xurl, --twarc), or `xkeys login pin|pkce --profile NAME`\n"
+        )
         return 0
     for r in rows:
         mark = "*" if r["active"] else " "
@@ -200,8 +227,17 @@ def _list(args: argparse.Namespace, store: Store) -> int:
 def _history(args: argparse.Namespace, store: Store) -> int:
     p = store.load(args.name, values=False)
     if args.json:
-        sys.stdout.write(json.dumps({"profile": p.name, "current": p.current.gen if p.current else None,
-                                     "generations": [g.to_dict() for g in p.history]}, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                {
+                    "profile": p.name,
+                    "current": p.current.gen if p.current else None,
+                    "generations": [g.to_dict() for g in p.history],
+                },
+                indent=2,
+            )
+            + "\n"
+        )
         return 0
     prev: dict[str, str] = {}
     for g in p.history:
@@ -248,9 +284,11 @@ def run(args: argparse.Namespace) -> int:
         if action == "rollback":
             p = store.rollback(args.name, args.to)
             cur = p.current
-            sys.stdout.write(f"profile {p.name}: {cur.reason if cur else 'rolled back'} "
-                             f"(now g{cur.gen if cur else '?'}); "
-                             "remember to update the files and services using the newer values\n")
+            sys.stdout.write(
+                f"profile {p.name}: {cur.reason if cur else 'rolled back'} "
+                f"(now g{cur.gen if cur else '?'}); "
+                "remember to update the files and services using the newer values\n"
+            )
             return 0
         if action == "import":
             return _import(args, store)

@@ -36,34 +36,67 @@ def _timeout(text: str) -> float:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.usage = ("xkeys report [--format md|json] [--output F] [--copy] [credential options] "
-                    "[--demo [--scenario S]]\n"
-                    "       xkeys report diff A.json B.json [--format md|json]")
-    parser.add_argument("action", nargs="?", choices=("diff",), metavar="diff",
-                        help="compare two JSON reports (before/after a rotation, laptop vs server)")
+    parser.usage = (
+        "xkeys report [--format md|json] [--output F] [--copy] [credential options] "
+        "[--demo [--scenario S]]\n"
+        "       xkeys report diff A.json B.json [--format md|json]"
+    )
+    parser.add_argument(
+        "action",
+        nargs="?",
+        choices=("diff",),
+        metavar="diff",
+        help="compare two JSON reports (before/after a rotation, laptop vs server)",
+    )
     # REMAINDER: `report diff --format json A B` mixes options and files, which argparse's
     # positional matching cannot split; the diff's own arguments are parsed in _run_diff
-    parser.add_argument("files", nargs=argparse.REMAINDER, metavar="A.json B.json",
-                        help="with diff: the two JSON reports, before then after")
+    parser.add_argument(
+        "files",
+        nargs=argparse.REMAINDER,
+        metavar="A.json B.json",
+        help="with diff: the two JSON reports, before then after",
+    )
     parser.add_argument("--format", choices=("md", "json"), default="md", help="Markdown (default) or JSON")
-    parser.add_argument("--output", "-o", metavar="F", default=None,
-                        help="write the report to this file (mode 0600, atomic) instead of stdout")
+    parser.add_argument(
+        "--output",
+        "-o",
+        metavar="F",
+        default=None,
+        help="write the report to this file (mode 0600, atomic) instead of stdout",
+    )
     parser.add_argument("--copy", action="store_true", help="also put the report on the clipboard (OSC 52 + system)")
     # also accepted before the command (`xkeys --demo report`); SUPPRESS keeps that value
-    parser.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
-                        help="report on the built-in sandbox X API's demo keys (support training)")
-    parser.add_argument("--scenario", default=argparse.SUPPRESS, metavar="S",
-                        help="sandbox scenario for --demo (healthy, read-only, ...)")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="report on the built-in sandbox X API's demo keys (support training)",
+    )
+    parser.add_argument(
+        "--scenario",
+        default=argparse.SUPPRESS,
+        metavar="S",
+        help="sandbox scenario for --demo (healthy, read-only, ...)",
+    )
     creds = parser.add_argument_group("credential options (as for `xkeys doctor`)")
     creds.add_argument("--profile", default=argparse.SUPPRESS, metavar="P", help="use this profile")
     creds.add_argument("--env-file", metavar="F", default=None, help="read credentials from this .env file first")
-    creds.add_argument("--api-base", metavar="URL", default=None,
-                       help="send live checks to this host instead of https://api.x.com (also XKEYS_API_BASE)")
+    creds.add_argument(
+        "--api-base",
+        metavar="URL",
+        default=None,
+        help="send live checks to this host instead of https://api.x.com (also XKEYS_API_BASE)",
+    )
     creds.add_argument("--offline", action="store_true", help="shape and cross-field checks only; no network")
-    creds.add_argument("--need", choices=("read", "write", "dm"), default="write",
-                       help="what the app must be able to do (default: write)")
-    creds.add_argument("--timeout", metavar="S", type=_timeout, default=10.0,
-                       help="seconds to wait for each request (default 10)")
+    creds.add_argument(
+        "--need",
+        choices=("read", "write", "dm"),
+        default="write",
+        help="what the app must be able to do (default: write)",
+    )
+    creds.add_argument(
+        "--timeout", metavar="S", type=_timeout, default=10.0, help="seconds to wait for each request (default 10)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -73,8 +106,10 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "diff":
         return _run_diff(args)
     if args.files:
-        return fail(f"unexpected argument {args.files[0][:40]!r}: `xkeys report` takes options only "
-                    "(or `xkeys report diff A.json B.json`)")
+        return fail(
+            f"unexpected argument {args.files[0][:40]!r}: `xkeys report` takes options only "
+            "(or `xkeys report diff A.json B.json`)"
+        )
     return _run_report(args)
 
 
@@ -120,8 +155,9 @@ def _run_report(args: argparse.Namespace) -> int:
         creds = load_credentials(env_file=args.env_file, profile=getattr(args, "profile", None))
     except CredentialsError as exc:
         return fail(redact.scrub(str(exc)))
-    doc = asyncio.run(collect_report(creds, need=args.need, offline=args.offline, api_base=api_base,
-                                     timeout=args.timeout))
+    doc = asyncio.run(
+        collect_report(creds, need=args.need, offline=args.offline, api_base=api_base, timeout=args.timeout)
+    )
     code = _emit(render(doc, args.format), args, "the report")
     if code is not None:
         return code
@@ -145,12 +181,22 @@ def _run_demo_report(args: argparse.Namespace) -> int:
         return fail(f"unknown scenario {scenario!r}: use one of {', '.join(SCENARIOS)}")
     handle = start_in_thread(scenario=scenario)
     try:
-        values = {Kind(k): v for k, v in (handle.info.get("credentials") or {}).items()
-                  if k in Kind._value2member_map_ and isinstance(v, str) and v}
+        values = {
+            Kind(k): v
+            for k, v in (handle.info.get("credentials") or {}).items()
+            if k in Kind._value2member_map_ and isinstance(v, str) and v
+        }
         remember(*values.values())
         creds = Credentials(values=values, sources={k: "demo" for k in values}, profile="demo")
-        doc = asyncio.run(collect_report(creds, need=args.need, offline=args.offline,
-                                         api_base=None if args.offline else handle.base_url, timeout=args.timeout))
+        doc = asyncio.run(
+            collect_report(
+                creds,
+                need=args.need,
+                offline=args.offline,
+                api_base=None if args.offline else handle.base_url,
+                timeout=args.timeout,
+            )
+        )
     finally:
         handle.stop()
     code = _emit(render(doc, args.format), args, "the report")

@@ -29,21 +29,34 @@ MAX_TRIES = 3
 def configure(parser: argparse.ArgumentParser) -> None:
     from xkeys.core.rotation import TARGETS
 
-    parser.add_argument("--what", choices=TARGETS, default=None,
-                        help="what to rotate: consumer (API Key and Secret), bearer, access (Access Token and "
-                        "Secret), client-secret (OAuth 2.0)")
+    parser.add_argument(
+        "--what",
+        choices=TARGETS,
+        default=None,
+        help="what to rotate: consumer (API Key and Secret), bearer, access (Access Token and "
+        "Secret), client-secret (OAuth 2.0)",
+    )
     add_store_options(parser)
-    parser.add_argument("--from-env-file", metavar="F", default=None,
-                        help="read the new values from this .env (- for stdin) instead of asking: for scripts and CI")
+    parser.add_argument(
+        "--from-env-file",
+        metavar="F",
+        default=None,
+        help="read the new values from this .env (- for stdin) instead of asking: for scripts and CI",
+    )
     parser.add_argument("--dry-run", action="store_true", help="show the impact preview and stop")
     parser.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     parser.add_argument("--json", action="store_true", help="JSON output (preview, checks, verification, result)")
-    parser.add_argument("--need", choices=("read", "write", "dm"), default="read",
-                        help="what the new credentials must be able to do in the live check (default read)")
+    parser.add_argument(
+        "--need",
+        choices=("read", "write", "dm"),
+        default="read",
+        help="what the new credentials must be able to do in the live check (default read)",
+    )
     parser.add_argument("--api-base", metavar="URL", default=None, help="API host for the live check")
     parser.add_argument("--timeout", type=float, default=xhttp.DEFAULT_TIMEOUT, metavar="S", help="HTTP timeout")
-    parser.add_argument("--force", action="store_true",
-                        help="save even when the live check fails (the old values stay in history)")
+    parser.add_argument(
+        "--force", action="store_true", help="save even when the live check fails (the old values stay in history)"
+    )
     parser.add_argument("--no-tui", action="store_true", help="run in the terminal, not the TUI")
 
 
@@ -72,8 +85,10 @@ def _ask_target() -> str:
 
 
 def _print_impact(imp: Any) -> None:
-    _out(f"Rotate the {imp.title} of profile {imp.owner}"
-         + (f" (inherited by {imp.profile})" if imp.owner != imp.profile else ""))
+    _out(
+        f"Rotate the {imp.title} of profile {imp.owner}"
+        + (f" (inherited by {imp.profile})" if imp.owner != imp.profile else "")
+    )
     _out("")
     _out("What happens:")
     for line in imp.consequences:
@@ -216,21 +231,31 @@ def _run(args: argparse.Namespace, interactive: bool) -> int:
             for line in ver.failed:
                 _out(f"  ✗ {line}")
             why = "X could not be reached" if ver.exit_code == 3 else "the live check failed"
-            _out(f"xkeys: {why}: nothing was saved, the old values are still current in profile {imp.owner}. "
-                 "Fix and run again (or --force to save anyway).")
+            _out(
+                f"xkeys: {why}: nothing was saved, the old values are still current in profile {imp.owner}. "
+                "Fix and run again (or --force to save anyway)."
+            )
         return 1
     saved = rotation.commit(store, imp, new)
     gen = saved.current.gen if saved.current else None
-    result.update({"saved": True, "generation": gen, "owner": imp.owner,
-                   "fingerprints": dict(saved.current.fingerprints) if saved.current else {},
-                   "exposures": [e.to_dict() for e in imp.exposures]})
+    result.update(
+        {
+            "saved": True,
+            "generation": gen,
+            "owner": imp.owner,
+            "fingerprints": dict(saved.current.fingerprints) if saved.current else {},
+            "exposures": [e.to_dict() for e in imp.exposures],
+        }
+    )
     if args.json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
         return 0
     if not ver.ok:
         _out("xkeys: warning: saved although the live check failed (--force)")
-    _out(f"Saved: profile {imp.owner} generation g{gen} ({', '.join(_label(k) for k in new)}). The previous values are "
-         f"kept: `xkeys profile rollback {imp.owner}` goes back.")
+    _out(
+        f"Saved: profile {imp.owner} generation g{gen} ({', '.join(_label(k) for k in new)}). The previous values are "
+        f"kept: `xkeys profile rollback {imp.owner}` goes back."
+    )
     for k in missing:
         _out(f"Not given: {_label(k)} - it no longer works and was removed; {rotation.RECOVER.get(k, 'replace it')}.")
     for line in imp.after:
@@ -243,8 +268,10 @@ def _run(args: argparse.Namespace, interactive: bool) -> int:
                 rec = next((r for r in saved.exports if r.path == e.where), None)
                 if rec is not None:
                     dialect = f" --dialect {rec.dialect}" if rec.dialect else ""
-                    hint = (f"  (rewrite: xkeys export --profile {imp.owner} --format {rec.format}{dialect} "
-                            f"--output {e.where})")
+                    hint = (
+                        f"  (rewrite: xkeys export --profile {imp.owner} --format {rec.format}{dialect} "
+                        f"--output {e.where})"
+                    )
             elif e.kind == "env":
                 hint = "  (unset it or set the new value)"
             _out(f"  - {e.kind} {display_path(e.where)}: {', '.join(e.fields)}{hint}")

@@ -20,15 +20,28 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port (default 0: any free port)")
     # dest differs from the top-level --scenario (for --demo) so neither overrides the other
-    parser.add_argument("--scenario", dest="sandbox_scenario", default=None, metavar="S",
-                        help="one of: " + ", ".join(SCENARIOS) + " (default healthy)")
-    parser.add_argument("--latency", type=float, default=0.0, metavar="SEC",
-                        help="delay every answer by SEC seconds")
-    parser.add_argument("--seed", type=int, default=0, metavar="N",
-                        help="seed for the demo credentials and the flaky faults (default 0)")
-    parser.add_argument("--redirect-uri", action="append", default=None, metavar="URI",
-                        help="a callback URL registered for the demo app (repeatable; default "
-                             "http://127.0.0.1:8976/callback)")
+    parser.add_argument(
+        "--scenario",
+        dest="sandbox_scenario",
+        default=None,
+        metavar="S",
+        help="one of: " + ", ".join(SCENARIOS) + " (default healthy)",
+    )
+    parser.add_argument("--latency", type=float, default=0.0, metavar="SEC", help="delay every answer by SEC seconds")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed for the demo credentials and the flaky faults (default 0)",
+    )
+    parser.add_argument(
+        "--redirect-uri",
+        action="append",
+        default=None,
+        metavar="URI",
+        help="a callback URL registered for the demo app (repeatable; default http://127.0.0.1:8976/callback)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

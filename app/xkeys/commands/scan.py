@@ -17,14 +17,21 @@ EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", nargs="?", default="-", metavar="FILE",
-                        help="the file to scan; `-` or nothing reads standard input (paste, then Ctrl-D)")
+    parser.add_argument(
+        "file",
+        nargs="?",
+        default="-",
+        metavar="FILE",
+        help="the file to scan; `-` or nothing reads standard input (paste, then Ctrl-D)",
+    )
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
-    parser.epilog = ("Reads .env files, JSON, YAML (compose, GitHub Actions, Rails), INI and .properties, "
-                     "~/.twurlrc, xurl's auth.yml, twarc configs, settings code, the console's Keys and "
-                     "tokens page copied as text, or any text. Values are never printed. Exit 0: X "
-                     "credentials found and all match their names; 1: none found, or one is named as "
-                     "another kind; 2: bad input.")
+    parser.epilog = (
+        "Reads .env files, JSON, YAML (compose, GitHub Actions, Rails), INI and .properties, "
+        "~/.twurlrc, xurl's auth.yml, twarc configs, settings code, the console's Keys and "
+        "tokens page copied as text, or any text. Values are never printed. Exit 0: X "
+        "credentials found and all match their names; 1: none found, or one is named as "
+        "another kind; 2: bad input."
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,8 +39,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         if args.file == "-":
-            text = read_stdin("Paste the file or text to scan, then press Ctrl-D on an empty line:",
-                              multiline=True)
+            text = read_stdin("Paste the file or text to scan, then press Ctrl-D on an empty line:", multiline=True)
         else:
             text = read_path(args.file)
     except InputError as exc:
@@ -84,8 +90,7 @@ def render(result: object) -> str:
         shown = f", starts {start}…" if start else ""
         hygiene = f", hygiene: {', '.join(f.hygiene)}" if f.hygiene else ""
         out.append(f"  - {kind} at {_where(f)}")
-        out.append(f"    {f.confidence} confidence, {len(f._value)} chars, fingerprint {f.fingerprint}"
-                   f"{shown}{hygiene}")
+        out.append(f"    {f.confidence} confidence, {len(f._value)} chars, fingerprint {f.fingerprint}{shown}{hygiene}")
         out.append(f"    {f.message}")
     if r.placeholders:
         out.append("placeholders (no real value yet): " + ", ".join(r.placeholders))
@@ -94,9 +99,13 @@ def render(result: object) -> str:
     if not r.found_x:
         out.append("No X credentials found.")
     elif r.mismatches:
-        which = "; ".join(f"{_where(f)} holds {label(f.kind) if f.kind.value != 'unknown' else 'an unrecognised value'}"
-                          f" but is named as {label(f.named_kind) if f.named_kind else 'another kind'}"
-                          for f in r.mismatches)
-        out.append(f"{len(r.mismatches)} value{'s do' if len(r.mismatches) != 1 else ' does'} not match "
-                   f"{'their names' if len(r.mismatches) != 1 else 'its name'}: {which}.")
+        which = "; ".join(
+            f"{_where(f)} holds {label(f.kind) if f.kind.value != 'unknown' else 'an unrecognised value'}"
+            f" but is named as {label(f.named_kind) if f.named_kind else 'another kind'}"
+            for f in r.mismatches
+        )
+        out.append(
+            f"{len(r.mismatches)} value{'s do' if len(r.mismatches) != 1 else ' does'} not match "
+            f"{'their names' if len(r.mismatches) != 1 else 'its name'}: {which}."
+        )
     return "\n".join(out) + "\n"

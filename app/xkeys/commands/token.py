@@ -23,11 +23,16 @@ from xkeys.core.store import StoreError
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("refresh", "revoke"))
     add_store_options(parser)
-    parser.add_argument("--api-base", metavar="URL", default=None,
-                        help="API host (default XKEYS_API_BASE or api.x.com)")
+    parser.add_argument(
+        "--api-base", metavar="URL", default=None, help="API host (default XKEYS_API_BASE or api.x.com)"
+    )
     parser.add_argument("--timeout", type=float, default=xhttp.DEFAULT_TIMEOUT, metavar="S", help="HTTP timeout")
-    parser.add_argument("--which", choices=("both", "access", "refresh"), default="both",
-                        help="revoke: which token(s) to revoke (default both)")
+    parser.add_argument(
+        "--which",
+        choices=("both", "access", "refresh"),
+        default="both",
+        help="revoke: which token(s) to revoke (default both)",
+    )
 
 
 async def _refresh(args: argparse.Namespace) -> int:
@@ -38,15 +43,19 @@ async def _refresh(args: argparse.Namespace) -> int:
     cid = prof.values.get(Kind.CLIENT_ID)
     rt = prof.values.get(Kind.OAUTH2_REFRESH_TOKEN)
     if not cid or not rt:
-        return fail(f"profile {prof.name} has no {'Client ID' if not cid else 'refresh token'}: log in with "
-                    f"`xkeys login pkce --profile {prof.name}` (scope offline.access gives a refresh token)")
+        return fail(
+            f"profile {prof.name} has no {'Client ID' if not cid else 'refresh token'}: log in with "
+            f"`xkeys login pkce --profile {prof.name}` (scope offline.access gives a refresh token)"
+        )
     secret = prof.values.get(Kind.CLIENT_SECRET)
     ts = await oauth2.refresh(cid, rt, client_secret=secret, api_base=args.api_base, timeout=args.timeout)
     # the old refresh token is dead now: persist the new pair first
     oauth2.store_tokens(store, prof.name, cid, secret, None, ts, reason="token refresh")
     mins = f"{ts.expires_in // 60} min" if ts.expires_in else "an unknown time"
-    sys.stdout.write(f"refreshed profile {prof.name}: new access token valid for {mins}, "
-                     f"{'new refresh token stored' if ts.refresh_token else 'no new refresh token was given'}\n")
+    sys.stdout.write(
+        f"refreshed profile {prof.name}: new access token valid for {mins}, "
+        f"{'new refresh token stored' if ts.refresh_token else 'no new refresh token was given'}\n"
+    )
     return 0
 
 
@@ -56,8 +65,11 @@ async def _revoke(args: argparse.Namespace) -> int:
     store = open_store(args)
     prof = store.load(profile_arg(args))
     cid = prof.values.get(Kind.CLIENT_ID)
-    want = {"both": (Kind.OAUTH2_ACCESS_TOKEN, Kind.OAUTH2_REFRESH_TOKEN), "access": (Kind.OAUTH2_ACCESS_TOKEN,),
-            "refresh": (Kind.OAUTH2_REFRESH_TOKEN,)}[args.which]
+    want = {
+        "both": (Kind.OAUTH2_ACCESS_TOKEN, Kind.OAUTH2_REFRESH_TOKEN),
+        "access": (Kind.OAUTH2_ACCESS_TOKEN,),
+        "refresh": (Kind.OAUTH2_REFRESH_TOKEN,),
+    }[args.which]
     todo = [k for k in want if prof.values.get(k)]
     if not cid or not todo:
         return fail(f"profile {prof.name} holds no OAuth 2.0 user token to revoke")

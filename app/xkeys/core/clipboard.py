@@ -49,8 +49,9 @@ class ClipboardError(Exception):
 # --------------------------------------------------------------------------- OSC 52
 
 
-def osc52_sequence(text: str, *, selection: str = "c", environ: Mapping[str, str] | None = None,
-                   multiplexer: str | None = "auto") -> str:
+def osc52_sequence(
+    text: str, *, selection: str = "c", environ: Mapping[str, str] | None = None, multiplexer: str | None = "auto"
+) -> str:
     """The escape sequence that sets the terminal clipboard to `text` (empty text clears it).
 
     `multiplexer`: "tmux", "screen", None, or "auto" (from TMUX / STY in `environ`). Inside tmux the
@@ -67,7 +68,7 @@ def osc52_sequence(text: str, *, selection: str = "c", environ: Mapping[str, str
         return seq + "\x1bPtmux;" + seq.replace("\x1b", "\x1b\x1b") + "\x1b\\"
     if mux == "screen":
         # screen passes a DCS string through; it limits one string to ~768 bytes, so chunk it
-        chunks = [seq[i:i + 76] for i in range(0, len(seq), 76)]
+        chunks = [seq[i : i + 76] for i in range(0, len(seq), 76)]
         return "".join(f"\x1bP{c}\x1b\\" for c in chunks)
     return seq
 
@@ -139,10 +140,14 @@ class SystemClipboard:
     def _run(self, argv: list[str], data: str | None) -> str:
         try:
             proc = subprocess.run(
-                argv, input=None if data is None else data.encode("utf-8"),
+                argv,
+                input=None if data is None else data.encode("utf-8"),
                 stdout=subprocess.DEVNULL if data is not None else subprocess.PIPE,
-                stderr=subprocess.DEVNULL, env=self.environ, timeout=self.timeout,
-                start_new_session=True, check=False,
+                stderr=subprocess.DEVNULL,
+                env=self.environ,
+                timeout=self.timeout,
+                start_new_session=True,
+                check=False,
             )
         except subprocess.TimeoutExpired:
             raise ClipboardError(f"the clipboard helper {argv[0]} did not answer within {self.timeout:g} s") from None
@@ -236,10 +241,18 @@ class Clipboard:
     `environ`, the `system` clipboard and the `clear_after` delay.
     """
 
-    def __init__(self, *, stream: IO[str] | None = None, environ: Mapping[str, str] | None = None,
-                 use_osc52: bool | None = None, use_system: bool = True,
-                 system: SystemClipboard | None = None, clear_after: float = CLEAR_AFTER,
-                 handoff_at_exit: bool = True, tty_path: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        stream: IO[str] | None = None,
+        environ: Mapping[str, str] | None = None,
+        use_osc52: bool | None = None,
+        use_system: bool = True,
+        system: SystemClipboard | None = None,
+        clear_after: float = CLEAR_AFTER,
+        handoff_at_exit: bool = True,
+        tty_path: str | None = None,
+    ) -> None:
         self.environ = dict(os.environ if environ is None else environ)
         self.stream = stream
         #: None: OSC 52 when a terminal is there (a given stream, a tty stdout or /dev/tty)
@@ -337,9 +350,12 @@ class Clipboard:
         result = self.copy(text, what=what)
         if not result.ok:
             return result
-        pending = _Pending(digest=_fp(text), deadline=time.monotonic() + wait,
-                           osc52=any(t.startswith("terminal") for t in result.targets),
-                           system=any(t.startswith("system") for t in result.targets))
+        pending = _Pending(
+            digest=_fp(text),
+            deadline=time.monotonic() + wait,
+            osc52=any(t.startswith("terminal") for t in result.targets),
+            system=any(t.startswith("system") for t in result.targets),
+        )
         if pending.osc52 and self.handoff_at_exit:
             pending.tty = self._tty_name()
         timer = threading.Timer(wait, self._clear, args=(pending,))
@@ -352,9 +368,13 @@ class Clipboard:
                 self._exit_hook = True
         timer.start()
         result.clears_in = wait
-        note = (" (the system clipboard is checked first; the terminal clipboard cannot be read back, so it is cleared)"
-                if pending.osc52 and pending.system else
-                " (the terminal clipboard cannot be read back, so it is cleared)" if pending.osc52 else "")
+        note = (
+            " (the system clipboard is checked first; the terminal clipboard cannot be read back, so it is cleared)"
+            if pending.osc52 and pending.system
+            else " (the terminal clipboard cannot be read back, so it is cleared)"
+            if pending.osc52
+            else ""
+        )
         result.message += f" It will be cleared in {wait:g} s if it still holds that value{note}."
         return result
 
@@ -365,8 +385,11 @@ class Clipboard:
                 return False
             pending.done = True
         try:
-            return clear_if_holds(pending.digest, system=self.system if pending.system else None,
-                                  osc52_writer=self._write_osc52 if pending.osc52 else None)
+            return clear_if_holds(
+                pending.digest,
+                system=self.system if pending.system else None,
+                osc52_writer=self._write_osc52 if pending.osc52 else None,
+            )
         finally:
             with self._lock:
                 if pending in self._pending:
@@ -412,8 +435,7 @@ class Clipboard:
             spawn_clearer(p.digest, left, system=p.system, tty=p.tty if p.osc52 else None, environ=self.environ)
 
 
-def clear_if_holds(digest: str, *, system: SystemClipboard | None,
-                   osc52_writer: Callable[[str], bool] | None) -> bool:
+def clear_if_holds(digest: str, *, system: SystemClipboard | None, osc52_writer: Callable[[str], bool] | None) -> bool:
     """Clear the clipboards if the system one still holds the value with this sha256 digest.
 
     When the system clipboard shows something else, the user copied anew: nothing is touched.
@@ -438,8 +460,9 @@ def clear_if_holds(digest: str, *, system: SystemClipboard | None,
     return False
 
 
-def spawn_clearer(digest: str, delay: float, *, system: bool, tty: str | None,
-                  environ: Mapping[str, str] | None = None) -> subprocess.Popen[bytes] | None:
+def spawn_clearer(
+    digest: str, delay: float, *, system: bool, tty: str | None, environ: Mapping[str, str] | None = None
+) -> subprocess.Popen[bytes] | None:
     """Start a detached `python -m xkeys.core.clipboard` that clears after `delay` seconds.
 
     Its command line holds the sha256 digest (not secret: it identifies, it does not reveal).
@@ -455,8 +478,15 @@ def spawn_clearer(digest: str, delay: float, *, system: bool, tty: str | None,
     src = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     try:
-        return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, env=env, start_new_session=True, close_fds=True)
+        return subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+            close_fds=True,
+        )
     except OSError:
         return None
 
@@ -477,8 +507,9 @@ def copy(text: str, *, what: str = "the text", clipboard: Clipboard | None = Non
     return (clipboard or default()).copy(text, what=what)
 
 
-def copy_secret(text: str, *, what: str = "the value", delay: float | None = None,
-                clipboard: Clipboard | None = None) -> CopyResult:
+def copy_secret(
+    text: str, *, what: str = "the value", delay: float | None = None, clipboard: Clipboard | None = None
+) -> CopyResult:
     return (clipboard or default()).copy_secret(text, what=what, delay=delay)
 
 

@@ -152,7 +152,10 @@ def parse_env_text(text: str) -> tuple[dict[str, str | None], list[int]]:
 
 
 def _pick(
-    mapping: Mapping[str, str | None], names: tuple[str, ...], kind: Kind | None, creds: Credentials,
+    mapping: Mapping[str, str | None],
+    names: tuple[str, ...],
+    kind: Kind | None,
+    creds: Credentials,
     seen: list[str],
 ) -> tuple[str, str] | None:
     """The first non-empty variable of `names` in `mapping` -> (name, value); notes the rest."""

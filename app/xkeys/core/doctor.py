@@ -134,8 +134,11 @@ def shape_checks(values: Mapping[Kind, str], *, now: float | None = None) -> tup
         c = classify(raw, kind, now=now)
         clean[kind] = c.value or raw
         details: dict[str, Any] = {
-            "kind": c.kind.value, "confidence": c.confidence, "matches_field": c.matches_field,
-            "hygiene": list(c.hygiene), "length": len(c.value or raw),
+            "kind": c.kind.value,
+            "confidence": c.confidence,
+            "matches_field": c.matches_field,
+            "hygiene": list(c.hygiene),
+            "length": len(c.value or raw),
             "fingerprint": redact.fingerprint(c.value or raw),
         }
         if "user_id" in c.details:
@@ -149,8 +152,16 @@ def shape_checks(values: Mapping[Kind, str], *, now: float | None = None) -> tup
         diagnosis = c.diagnosis if status is not Status.PASS else None
         if status is Status.WARN and diagnosis is None and c.matches_field is False:
             diagnosis = None  # an unfamiliar shape: the live probe decides
-        checks.append(CheckResult(f"shape.{kind.value}", status, f"{label(kind)}: {c.message}", diagnosis,
-                                  int(round((time.perf_counter() - start) * 1000)), details))
+        checks.append(
+            CheckResult(
+                f"shape.{kind.value}",
+                status,
+                f"{label(kind)}: {c.message}",
+                diagnosis,
+                int(round((time.perf_counter() - start) * 1000)),
+                details,
+            )
+        )
     return checks, clean
 
 
@@ -170,13 +181,20 @@ def _reconcile(offline: list[CheckResult], live: Mapping[str, CheckResult]) -> N
     """Let a live answer settle what the offline checks could only guess."""
     tok = live.get("probe.oauth2-token")
     for c in offline:
-        if c.id == "cross.oauth2-token-expiry" and tok is not None and tok.status is not Status.SKIP \
-                and c.status in (Status.WARN, Status.FAIL) and "transport" not in tok.details:
+        if (
+            c.id == "cross.oauth2-token-expiry"
+            and tok is not None
+            and tok.status is not Status.SKIP
+            and c.status in (Status.WARN, Status.FAIL)
+            and "transport" not in tok.details
+        ):
             if tok.status is Status.PASS or tok.details.get("http_status") not in (None, 401):
                 # X authenticated the token (it answered something other than 401): not expired
                 c.status = Status.PASS
-                c.message = ("X accepted the OAuth 2.0 access token just now, so it has not expired "
-                             "(the time embedded in it is not its expiry)")
+                c.message = (
+                    "X accepted the OAuth 2.0 access token just now, so it has not expired "
+                    "(the time embedded in it is not its expiry)"
+                )
                 c.diagnosis = None
             elif tok.diagnosis not in (None, "oauth2-token-expired"):
                 # X named another cause (a suspended app...): the offline guess cannot be confirmed
@@ -184,8 +202,11 @@ def _reconcile(offline: list[CheckResult], live: Mapping[str, CheckResult]) -> N
                 c.message = f"{c.message} (not confirmed live: X answered with {tok.diagnosis})"
                 c.diagnosis = None
         if c.id == "cross.same-generation" and c.status is Status.SKIP:
-            pairs = {"consumer-pair": "probe.consumer-pair", "access-pair": "probe.user-token",
-                     "client-pair": "probe.oauth2-client"}
+            pairs = {
+                "consumer-pair": "probe.consumer-pair",
+                "access-pair": "probe.user-token",
+                "client-pair": "probe.oauth2-client",
+            }
             wanted = [pairs[p] for p in c.details.get("pairs", []) if p in pairs]
             got = [live.get(p) for p in wanted]
             if wanted and all(r is not None and r.status is Status.PASS for r in got):

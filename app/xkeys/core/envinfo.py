@@ -25,8 +25,19 @@ from xkeys.core.kinds import FIELDS, KINDS
 #: variables shown with their value: terminal descriptions, never secret
 _SHOWN_VARS = ("TERM", "TERM_PROGRAM", "TERM_PROGRAM_VERSION", "COLORTERM", "LANG", "LC_ALL")
 #: network settings (proxies, CA bundles): presence only (a proxy URL may hold a password)
-_PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
-               "NO_PROXY", "no_proxy", "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE")
+_PROXY_VARS = (
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "REQUESTS_CA_BUNDLE",
+)
 #: xkeys' own settings (names only except where said)
 _XKEYS_VARS = ("XKEYS_API_BASE", "XKEYS_PROFILE", "XKEYS_CONFIG_DIR", "XKEYS_DEMO", "NO_COLOR")
 #: redirect URI variables (FACTS.md section 5, xurl's REDIRECT_URI)
@@ -46,7 +57,7 @@ def credential_var_names() -> list[str]:
 def _home_relative(path: str, environ: Mapping[str, str]) -> str:
     home = environ.get("HOME") or os.path.expanduser("~")
     if home and home != "/" and (path == home or path.startswith(home.rstrip("/") + "/")):
-        return "~" + path[len(home.rstrip("/")):]
+        return "~" + path[len(home.rstrip("/")) :]
     return path
 
 
@@ -127,8 +138,13 @@ def _os_description() -> str:
     return f"{system} {platform.release()}"
 
 
-def collect(environ: Mapping[str, str] | None = None, *, creds: Any = None,
-            size: tuple[int, int] | None = None, now: float | None = None) -> dict[str, Any]:
+def collect(
+    environ: Mapping[str, str] | None = None,
+    *,
+    creds: Any = None,
+    size: tuple[int, int] | None = None,
+    now: float | None = None,
+) -> dict[str, Any]:
     """All environment facts as a JSON-ready dict (see the module docstring for what is left out).
 
     `creds` is an `xkeys.core.creds.Credentials` (optional): its sources and notes are added.
@@ -152,15 +168,17 @@ def collect(environ: Mapping[str, str] | None = None, *, creds: Any = None,
         "packages": _package_versions(),
     }
     if creds is not None:
-        facts["credential_sources"] = {getattr(k, "value", str(k)): safe_source(v, env)
-                                       for k, v in (getattr(creds, "sources", {}) or {}).items()}
+        facts["credential_sources"] = {
+            getattr(k, "value", str(k)): safe_source(v, env) for k, v in (getattr(creds, "sources", {}) or {}).items()
+        }
         facts["profile"] = getattr(creds, "profile", None)
         env_file = getattr(creds, "env_file", None)
         facts["env_file"] = _home_relative(env_file, env) if env_file else None
         facts["env_file_names"] = list(getattr(creds, "env_file_names", []) or [])
         facts["empty_names"] = list(getattr(creds, "empty_names", []) or [])
-        facts["conflicts"] = [[getattr(k, "value", str(k)), used, ignored]
-                              for k, used, ignored in (getattr(creds, "conflicts", []) or [])]
+        facts["conflicts"] = [
+            [getattr(k, "value", str(k)), used, ignored] for k, used, ignored in (getattr(creds, "conflicts", []) or [])
+        ]
         facts["redirect_uri_source"] = getattr(creds, "redirect_uri_source", None)
     return facts
 

@@ -34,13 +34,12 @@ UNKNOWN = "unknown"
 
 #: `context` values for `from_response`: what kind of credential the request used. They
 #: settle answers that carry no code (a bare 401 means different things per credential).
-CONTEXT_OAUTH1 = "oauth1"                # signed with consumer pair + access token
-CONTEXT_BEARER = "bearer"                # app-only Bearer Token
-CONTEXT_OAUTH2_USER = "oauth2-user"      # OAuth 2.0 user access token
+CONTEXT_OAUTH1 = "oauth1"  # signed with consumer pair + access token
+CONTEXT_BEARER = "bearer"  # app-only Bearer Token
+CONTEXT_OAUTH2_USER = "oauth2-user"  # OAuth 2.0 user access token
 CONTEXT_CONSUMER_PAIR = "consumer-pair"  # Basic consumer_key:consumer_secret on /oauth2/token
 CONTEXT_OAUTH2_CLIENT = "oauth2-client"  # Basic client_id:client_secret on /2/oauth2/token
-CONTEXTS = (CONTEXT_OAUTH1, CONTEXT_BEARER, CONTEXT_OAUTH2_USER, CONTEXT_CONSUMER_PAIR,
-            CONTEXT_OAUTH2_CLIENT)
+CONTEXTS = (CONTEXT_OAUTH1, CONTEXT_BEARER, CONTEXT_OAUTH2_USER, CONTEXT_CONSUMER_PAIR, CONTEXT_OAUTH2_CLIENT)
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 
@@ -94,7 +93,7 @@ class Explanation:
 # ------------------------------------------------------------------------------------------
 @dataclass
 class Evidence:
-    low: str                                   # the text, lower-cased
+    low: str  # the text, lower-cased
     status: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
     codes: set[int] = field(default_factory=set)
@@ -106,36 +105,54 @@ class Evidence:
 
 
 _HTTP_REASONS = {
-    "bad request": 400, "unauthorized": 401, "payment required": 402, "forbidden": 403,
-    "not found": 404, "too many requests": 429, "internal server error": 500,
-    "bad gateway": 502, "service unavailable": 503, "gateway timeout": 504,
+    "bad request": 400,
+    "unauthorized": 401,
+    "payment required": 402,
+    "forbidden": 403,
+    "not found": 404,
+    "too many requests": 429,
+    "internal server error": 500,
+    "bad gateway": 502,
+    "service unavailable": 503,
+    "gateway timeout": 504,
     "gateway time-out": 504,
 }
 _REASON_ALT = "|".join(re.escape(r) for r in sorted(_HTTP_REASONS, key=len, reverse=True))
 
 #: exception class names of SDKs (tweepy, the Ruby gem, twitter4j-style wrappers) -> status
 _CLASS_STATUS = {
-    "badrequest": 400, "unauthorized": 401, "paymentrequired": 402, "forbidden": 403,
-    "notfound": 404, "toomanyrequests": 429, "internalservererror": 500, "badgateway": 502,
-    "serviceunavailable": 503, "gatewaytimeout": 504, "twitterservererror": 500,
+    "badrequest": 400,
+    "unauthorized": 401,
+    "paymentrequired": 402,
+    "forbidden": 403,
+    "notfound": 404,
+    "toomanyrequests": 429,
+    "internalservererror": 500,
+    "badgateway": 502,
+    "serviceunavailable": 503,
+    "gatewaytimeout": 504,
+    "twitterservererror": 500,
 }
 
 # Status sources, most reliable first. All run on the lower-cased text.
-_STATUS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.M) for p in (
-    r"^[ \t]*http/\d(?:\.\d)?\s+(\d{3})\b",                          # status line of an HTTP dump
-    r"\berror code: (\d{3}) - ",                                  # openai-style SDKs (xAI)
-    r"request failed with (?:status )?code (\d{3})\b",            # Node client / axios
-    r"^[ \t]*(\d{3}) (?:" + _REASON_ALT + r")\s*$",                  # tweepy: "403 forbidden"
-    r"\b(\d{3}) (?:client|server) error\b",                       # requests raise_for_status
-    r"\bhttp(?: error| status)?:? ?(\d{3})\b(?!\.\d)",             # "HTTP Error 401", "HTTP 401"
-    r"[\"'\[]?\bstatus(?:_?code)?[\"'\]]?\s*(?:=>|[:=])\s*[\"']?(\d{3})\b",  # "status": 403
-    r"\bstatus code\s*(?:[:=]\s*)?(\d{3})\b",
-    r"twitter api failed \[(\d{3})\]",                            # rtweet
-    r"request failed\.\s*code\s*:\s*(\d{3})\b",                     # Tweetinvi (.NET)
-    r"(?:^[ \t]*|exception:\s*)(\d{3}):(?=[a-z])",                     # twitter4j "401:Authentication..."
-    r"\b(\d{3}) \((?:" + _REASON_ALT + r")\)",                    # Twython: "returned a 401 (Unauthorized)"
-    r"\b(\d{3}) (?:" + _REASON_ALT + r")\b",                      # "... got 401 Unauthorized ..."
-))
+_STATUS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, re.M)
+    for p in (
+        r"^[ \t]*http/\d(?:\.\d)?\s+(\d{3})\b",  # status line of an HTTP dump
+        r"\berror code: (\d{3}) - ",  # openai-style SDKs (xAI)
+        r"request failed with (?:status )?code (\d{3})\b",  # Node client / axios
+        r"^[ \t]*(\d{3}) (?:" + _REASON_ALT + r")\s*$",  # tweepy: "403 forbidden"
+        r"\b(\d{3}) (?:client|server) error\b",  # requests raise_for_status
+        r"\bhttp(?: error| status)?:? ?(\d{3})\b(?!\.\d)",  # "HTTP Error 401", "HTTP 401"
+        r"[\"'\[]?\bstatus(?:_?code)?[\"'\]]?\s*(?:=>|[:=])\s*[\"']?(\d{3})\b",  # "status": 403
+        r"\bstatus code\s*(?:[:=]\s*)?(\d{3})\b",
+        r"twitter api failed \[(\d{3})\]",  # rtweet
+        r"request failed\.\s*code\s*:\s*(\d{3})\b",  # Tweetinvi (.NET)
+        r"(?:^[ \t]*|exception:\s*)(\d{3}):(?=[a-z])",  # twitter4j "401:Authentication..."
+        r"\b(\d{3}) \((?:" + _REASON_ALT + r")\)",  # Twython: "returned a 401 (Unauthorized)"
+        r"\b(\d{3}) (?:" + _REASON_ALT + r")\b",  # "... got 401 Unauthorized ..."
+    )
+)
 #: .NET clients print the HttpStatusCode enum name: "StatusCode: Unauthorized"
 _ENUM_STATUS_RE = re.compile(r"\bstatus\s?code[\"']?\s*[:=]\s*[\"']?(" + "|".join(_CLASS_STATUS) + r")\b")
 _CLASS_RE = re.compile(
@@ -143,17 +160,20 @@ _CLASS_RE = re.compile(
 )
 
 # X error codes in every wrapper form (FACTS.md section 3)
-_CODE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.M) for p in (
-    r"(?<![\w-])[\"'\[:]?code[\"'\]]?\s*(?:=>|[:=])\s*[\"']?(\d{1,3})\b(?![\d.])",  # json/repr/js/php/ruby
-    r"api_error_code=\"?(\d{1,3})\b",                              # www-authenticate header
-    r"\btwitter code:? ?(\d{1,3})\b",                             # Node: "(Twitter code 32)"
-    r"\berror code:? ?(\d{1,3})\b(?![\d.])",
-    r"^[ \t]*(\d{1,3}) - \S",                                         # tweepy: "453 - You currently..."
-    r"<error\s+code=\"(\d{1,3})\"",                                # XML from /oauth/*
-    r"\bcode - (\d{1,3})\b",                                       # twitter4j
-    r"\btwitter: (\d{1,3}) [a-z]",                                 # Go client
-    r"\berrorcode[\"']?\s*[:=]\s*(\d{1,3})\b",
-))
+_CODE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, re.M)
+    for p in (
+        r"(?<![\w-])[\"'\[:]?code[\"'\]]?\s*(?:=>|[:=])\s*[\"']?(\d{1,3})\b(?![\d.])",  # json/repr/js/php/ruby
+        r"api_error_code=\"?(\d{1,3})\b",  # www-authenticate header
+        r"\btwitter code:? ?(\d{1,3})\b",  # Node: "(Twitter code 32)"
+        r"\berror code:? ?(\d{1,3})\b(?![\d.])",
+        r"^[ \t]*(\d{1,3}) - \S",  # tweepy: "453 - You currently..."
+        r"<error\s+code=\"(\d{1,3})\"",  # XML from /oauth/*
+        r"\bcode - (\d{1,3})\b",  # twitter4j
+        r"\btwitter: (\d{1,3}) [a-z]",  # Go client
+        r"\berrorcode[\"']?\s*[:=]\s*(\d{1,3})\b",
+    )
+)
 
 _KV = (
     r"(?<![\w-])[\"'\[:]?{key}[\"'\]]?\s*(?:=>|[:=])\s*"
@@ -174,17 +194,24 @@ def _kv_pattern(key: str) -> re.Pattern[str]:
 _PROBLEM_RE = re.compile(r"/2/problems/([a-z0-9-]+)")
 
 _HEADER_NAMES = (
-    "x-rate-limit-remaining", "x-rate-limit-limit", "x-rate-limit-reset",
-    "x-app-limit-24hour-remaining", "x-user-limit-24hour-remaining",
-    "www-authenticate", "content-type", "x-access-level", "retry-after",
+    "x-rate-limit-remaining",
+    "x-rate-limit-limit",
+    "x-rate-limit-reset",
+    "x-app-limit-24hour-remaining",
+    "x-user-limit-24hour-remaining",
+    "www-authenticate",
+    "content-type",
+    "x-access-level",
+    "retry-after",
 )
 _HEADER_RE = re.compile(
     r"[\"']?\b(" + "|".join(re.escape(h) for h in _HEADER_NAMES) + r")[\"']?\s*[:=]\s*[\"']?([^\"'\r\n,}]*)"
 )
 
 
-def _gather(text: str, status: int | None = None, headers: Mapping[str, str] | None = None,
-            context: str | None = None) -> Evidence:
+def _gather(
+    text: str, status: int | None = None, headers: Mapping[str, str] | None = None, context: str | None = None
+) -> Evidence:
     low = text[:MAX_TEXT].lower()
     ev = Evidence(low=low, context=context)
     if headers:
@@ -237,20 +264,20 @@ class Rule:
 
     name: str
     diagnosis: str
-    weight: int                               # 0-100: how sure this evidence alone makes us
-    code: int | None = None                   # X error code present
-    type: str | None = None                   # v2 problem type (last path segment)
-    reason: str | None = None                 # problem `reason`
-    title: str | None = None                  # problem `title` (lower-case, no spaces)
-    period: str | None = None                 # problem `period`
-    phrase: str | None = None                 # regex on the lower-cased text
+    weight: int  # 0-100: how sure this evidence alone makes us
+    code: int | None = None  # X error code present
+    type: str | None = None  # v2 problem type (last path segment)
+    reason: str | None = None  # problem `reason`
+    title: str | None = None  # problem `title` (lower-case, no spaces)
+    period: str | None = None  # problem `period`
+    phrase: str | None = None  # regex on the lower-cased text
     status: tuple[int | None, ...] | None = None  # HTTP status is one of these (None: unknown)
-    header: tuple[str, str] | None = None     # (header name, regex on its value)
-    context: str | None = None                # from_response context
-    all_of: tuple[str, ...] = ()              # further regexes that must all match too
-    unless: str | None = None                 # regex: the rule does not hold if it matches
-    variant: str | None = None                # sub-cause (knowledge.Variant key)
-    error_code: int | str | None = None       # what to report as error_code
+    header: tuple[str, str] | None = None  # (header name, regex on its value)
+    context: str | None = None  # from_response context
+    all_of: tuple[str, ...] = ()  # further regexes that must all match too
+    unless: str | None = None  # regex: the rule does not hold if it matches
+    variant: str | None = None  # sub-cause (knowledge.Variant key)
+    error_code: int | str | None = None  # what to report as error_code
 
     def holds(self, ev: Evidence) -> bool:
         if self.code is not None and self.code not in ev.codes:
@@ -295,8 +322,13 @@ _5XX = tuple(range(500, 600))
 _OAUTH2_WORD = r"\b(?:invalid_request|invalid_client|unauthorized_client|invalid_grant|invalid_scope)\b"
 
 #: weights of OAuth 2.0 error words seen alone (the description usually decides)
-_OAUTH2_WORD_WEIGHT = {"invalid_client": 88, "unauthorized_client": 85, "invalid_scope": 80,
-                       "insufficient_scope": 85, "invalid_token": 70}
+_OAUTH2_WORD_WEIGHT = {
+    "invalid_client": 88,
+    "unauthorized_client": 85,
+    "invalid_scope": 80,
+    "insufficient_scope": 85,
+    "invalid_token": 70,
+}
 
 
 def _generated_rules() -> list[Rule]:
@@ -309,187 +341,412 @@ def _generated_rules() -> list[Rule]:
     for ptype, diag in knowledge.PROBLEM_TYPES.items():
         rules.append(Rule(f"type:{ptype}", diag, 90 if ptype != "client-forbidden" else 80, type=ptype))
     for word, diag in knowledge.OAUTH2_ERRORS.items():
-        rules.append(Rule(f"oauth2:{word}", diag, _OAUTH2_WORD_WEIGHT.get(word, 65),
-                          phrase=rf"\b{word}\b", error_code=word))
+        rules.append(
+            Rule(f"oauth2:{word}", diag, _OAUTH2_WORD_WEIGHT.get(word, 65), phrase=rf"\b{word}\b", error_code=word)
+        )
     return rules
 
 
 # Phrases X (and the tools around it) put in error text. FACTS.md section 3 unless noted.
 _PHRASE_RULES: tuple[Rule, ...] = (
     # --- v2 problem details ------------------------------------------------------------
-    Rule("reason:client-not-enrolled", "client-not-enrolled", 98, reason="client-not-enrolled",
-         error_code="client-forbidden"),
-    Rule("text:client-not-enrolled", "client-not-enrolled", 95, phrase=r"client-not-enrolled",
-         error_code="client-forbidden"),
-    Rule("text:attached-to-project", "client-not-enrolled", 92,
-         phrase=r"developer app that is attached to a project", error_code="client-forbidden"),
-    Rule("title:client-forbidden", "client-not-enrolled", 75, title="clientforbidden",
-         error_code="client-forbidden"),
+    Rule(
+        "reason:client-not-enrolled",
+        "client-not-enrolled",
+        98,
+        reason="client-not-enrolled",
+        error_code="client-forbidden",
+    ),
+    Rule(
+        "text:client-not-enrolled",
+        "client-not-enrolled",
+        95,
+        phrase=r"client-not-enrolled",
+        error_code="client-forbidden",
+    ),
+    Rule(
+        "text:attached-to-project",
+        "client-not-enrolled",
+        92,
+        phrase=r"developer app that is attached to a project",
+        error_code="client-forbidden",
+    ),
+    Rule("title:client-forbidden", "client-not-enrolled", 75, title="clientforbidden", error_code="client-forbidden"),
     Rule("title:credits-depleted", "credits-depleted", 97, title="creditsdepleted", error_code="credits"),
-    Rule("text:credits-depleted", "credits-depleted", 95, phrase=r"creditsdepleted|does not have any credits",
-         error_code="credits"),
+    Rule(
+        "text:credits-depleted",
+        "credits-depleted",
+        95,
+        phrase=r"creditsdepleted|does not have any credits",
+        error_code="credits",
+    ),
     Rule("status:402", "credits-depleted", 72, status=(402,)),
     Rule("period:monthly", "usage-capped", 96, period="monthly", error_code="usage-capped"),
     Rule("title:usage-cap", "usage-capped", 94, title="usagecapexceeded", error_code="usage-capped"),
-    Rule("text:usage-cap", "usage-capped", 92, phrase=r"usage cap exceeded|monthly product cap",
-         error_code="usage-capped"),
-    Rule("text:app-only-forbidden", "unsupported-authentication", 95,
-         phrase=r"authenticating with oauth [12]\.0a?[a-z -]* is forbidden for this endpoint",
-         error_code="unsupported-authentication"),
-    Rule("title:unsupported-authentication", "unsupported-authentication", 88,
-         title="unsupportedauthentication", error_code="unsupported-authentication"),
-    Rule("text:oauth1-permissions", "write-permission-missing", 92,
-         phrase=r"not configured with the appropriate oauth1 app permissions",
-         error_code="oauth1-permissions"),
+    Rule(
+        "text:usage-cap",
+        "usage-capped",
+        92,
+        phrase=r"usage cap exceeded|monthly product cap",
+        error_code="usage-capped",
+    ),
+    Rule(
+        "text:app-only-forbidden",
+        "unsupported-authentication",
+        95,
+        phrase=r"authenticating with oauth [12]\.0a?[a-z -]* is forbidden for this endpoint",
+        error_code="unsupported-authentication",
+    ),
+    Rule(
+        "title:unsupported-authentication",
+        "unsupported-authentication",
+        88,
+        title="unsupportedauthentication",
+        error_code="unsupported-authentication",
+    ),
+    Rule(
+        "text:oauth1-permissions",
+        "write-permission-missing",
+        92,
+        phrase=r"not configured with the appropriate oauth1 app permissions",
+        error_code="oauth1-permissions",
+    ),
     # oauth1-permissions on a Direct Message endpoint: the DM permission is the missing one
-    Rule("type:oauth1-permissions+dm", "dm-permission-missing", 95, type="oauth1-permissions",
-         phrase=r"direct[ _-]?messages?|/dm_|dm_events|dm_conversations|\bdm\.(?:read|write)\b",
-         error_code="oauth1-permissions"),
+    Rule(
+        "type:oauth1-permissions+dm",
+        "dm-permission-missing",
+        95,
+        type="oauth1-permissions",
+        phrase=r"direct[ _-]?messages?|/dm_|dm_events|dm_conversations|\bdm\.(?:read|write)\b",
+        error_code="oauth1-permissions",
+    ),
     # --- v1.1 messages (the text SDKs keep even when they drop the code) ---------------
-    Rule("text:could-not-authenticate", "signature-rejected", 86, phrase=r"could not authenticate you",
-         error_code=32),
-    Rule("text:invalid-expired-token", "invalid-or-expired-token", 86, phrase=r"invalid or expired token",
-         error_code=89),
-    Rule("text:unable-to-verify", "bad-consumer-credentials", 86, phrase=r"unable to verify your credentials",
-         error_code=99),
-    Rule("text:authenticity-token", "bad-consumer-credentials", 90, phrase=r"authenticity_token_error",
-         error_code=99),
+    Rule("text:could-not-authenticate", "signature-rejected", 86, phrase=r"could not authenticate you", error_code=32),
+    Rule(
+        "text:invalid-expired-token", "invalid-or-expired-token", 86, phrase=r"invalid or expired token", error_code=89
+    ),
+    Rule(
+        "text:unable-to-verify",
+        "bad-consumer-credentials",
+        86,
+        phrase=r"unable to verify your credentials",
+        error_code=99,
+    ),
+    Rule("text:authenticity-token", "bad-consumer-credentials", 90, phrase=r"authenticity_token_error", error_code=99),
     Rule("text:timestamp", "clock-skew", 90, phrase=r"timestamp out of bounds", error_code=135),
     Rule("text:bad-auth-data", "bad-auth-header", 88, phrase=r"bad authentication data", error_code=215),
-    Rule("text:credentials-not-allowed", "unsupported-authentication", 86,
-         phrase=r"your credentials do not allow access to this resource", error_code=220),
-    Rule("text:cannot-write", "write-permission-missing", 90,
-         phrase=r"cannot perform write actions|read-only application cannot post", error_code=261),
-    Rule("text:dm-not-allowed", "dm-permission-missing", 90,
-         phrase=r"not allowed to access or delete your direct messages", error_code=93),
-    Rule("text:account-locked", "account-locked", 90, phrase=r"this account is temporarily locked",
-         error_code=326),
-    Rule("text:account-suspended", "account-locked", 86,
-         phrase=r"your account is suspended and is not permitted", error_code=64),
+    Rule(
+        "text:credentials-not-allowed",
+        "unsupported-authentication",
+        86,
+        phrase=r"your credentials do not allow access to this resource",
+        error_code=220,
+    ),
+    Rule(
+        "text:cannot-write",
+        "write-permission-missing",
+        90,
+        phrase=r"cannot perform write actions|read-only application cannot post",
+        error_code=261,
+    ),
+    Rule(
+        "text:dm-not-allowed",
+        "dm-permission-missing",
+        90,
+        phrase=r"not allowed to access or delete your direct messages",
+        error_code=93,
+    ),
+    Rule("text:account-locked", "account-locked", 90, phrase=r"this account is temporarily locked", error_code=326),
+    Rule(
+        "text:account-suspended",
+        "account-locked",
+        86,
+        phrase=r"your account is suspended and is not permitted",
+        error_code=64,
+    ),
     Rule("text:app-suspended", "app-suspended", 92, phrase=r"invalid / suspended application", error_code=416),
-    Rule("text:app-suspended-2", "app-suspended", 80,
-         phrase=r"(?:app|application) (?:has been|is|was) suspended|suspended (?:app|application)\b"),
+    Rule(
+        "text:app-suspended-2",
+        "app-suspended",
+        80,
+        phrase=r"(?:app|application) (?:has been|is|was) suspended|suspended (?:app|application)\b",
+    ),
     Rule("text:rate-limit", "rate-limited", 85, phrase=r"rate limit exceeded", error_code=88),
     Rule("text:daily-limit", "rate-limited", 85, phrase=r"over daily status update limit", error_code=185),
-    Rule("text:subset-of-endpoints", "endpoint-not-in-plan", 92,
-         phrase=r"you currently have access to a subset of|limited v1\.1 endpoints", error_code=453),
-    Rule("text:duplicate", "duplicate-content", 88,
-         phrase=r"status is a duplicate|duplicate content|tweet with duplicate", error_code=187),
-    Rule("text:too-long", "duplicate-content", 85,
-         phrase=r"tweet needs to be a bit shorter|text is too long", error_code=186),
+    Rule(
+        "text:subset-of-endpoints",
+        "endpoint-not-in-plan",
+        92,
+        phrase=r"you currently have access to a subset of|limited v1\.1 endpoints",
+        error_code=453,
+    ),
+    Rule(
+        "text:duplicate",
+        "duplicate-content",
+        88,
+        phrase=r"status is a duplicate|duplicate content|tweet with duplicate",
+        error_code=187,
+    ),
+    Rule(
+        "text:too-long",
+        "duplicate-content",
+        85,
+        phrase=r"tweet needs to be a bit shorter|text is too long",
+        error_code=186,
+    ),
     Rule("text:over-capacity", "x-server-error", 86, phrase=r"over capacity", error_code=130),
     Rule("text:technically-wrong", "x-server-error", 86, phrase=r"something is technically wrong"),
-    Rule("text:internal-error", "x-server-error", 55, phrase=r"\binternal (?:server )?error\b",
-         unless=_OAUTH2_WORD),
+    Rule("text:internal-error", "x-server-error", 55, phrase=r"\binternal (?:server )?error\b", unless=_OAUTH2_WORD),
     # --- OAuth 1.0a flow (FACTS.md §2 PIN flow) --------------------------------------
-    Rule("text:callback-not-approved", "callback-not-approved", 92, phrase=r"callback url not approved",
-         error_code=415),
-    Rule("text:oob-only", "oob-required", 95,
-         phrase=r"desktop applications only support the oauth_callback value", error_code=417),
+    Rule(
+        "text:callback-not-approved", "callback-not-approved", 92, phrase=r"callback url not approved", error_code=415
+    ),
+    Rule(
+        "text:oob-only",
+        "oob-required",
+        95,
+        phrase=r"desktop applications only support the oauth_callback value",
+        error_code=417,
+    ),
     Rule("text:invalid-verifier", "invalid-pin", 95, phrase=r"invalid oauth_verifier parameter"),
     Rule("text:request-token-missing", "invalid-pin", 85, phrase=r"request token missing|invalid request token"),
     # --- OAuth 2.0 (FACTS.md §2 PKCE) -------------------------------------------------
-    Rule("text:code-invalid", "authorization-code-invalid", 97,
-         phrase=r"value passed for the authorization code was invalid", error_code="invalid_request"),
-    Rule("text:verifier-invalid", "authorization-code-invalid", 95,
-         phrase=r"value passed for the code verifier was invalid", error_code="invalid_request"),
-    Rule("text:redirect-mismatch", "redirect-uri-mismatch", 97,
-         phrase=r"value passed for the redirect uri did not match", error_code="invalid_request"),
-    Rule("text:consent-went-wrong", "redirect-uri-mismatch", 92,
-         phrase=r"you weren.t able to give access to the app"),
-    Rule("text:redirect-uri-mismatch", "redirect-uri-mismatch", 85,
-         phrase=r"redirect_uri_mismatch|redirect[ _]ur[il] (?:did not|does not|doesn.t) match"),
-    Rule("text:token-invalid", "refresh-token-invalid", 97,
-         phrase=r"value passed for the token was invalid", error_code="invalid_request"),
-    Rule("text:missing-auth-header", "client-secret-rejected", 92,
-         phrase=r"missing valid authorization header", error_code="unauthorized_client",
-         unless=r"\binvalid_client\b"),
-    Rule("text:missing-scopes", "missing-scopes", 85,
-         phrase=r"missing (?:the )?(?:required )?scopes?\b|scopes? (?:is|are) (?:missing|required)"),
+    Rule(
+        "text:code-invalid",
+        "authorization-code-invalid",
+        97,
+        phrase=r"value passed for the authorization code was invalid",
+        error_code="invalid_request",
+    ),
+    Rule(
+        "text:verifier-invalid",
+        "authorization-code-invalid",
+        95,
+        phrase=r"value passed for the code verifier was invalid",
+        error_code="invalid_request",
+    ),
+    Rule(
+        "text:redirect-mismatch",
+        "redirect-uri-mismatch",
+        97,
+        phrase=r"value passed for the redirect uri did not match",
+        error_code="invalid_request",
+    ),
+    Rule("text:consent-went-wrong", "redirect-uri-mismatch", 92, phrase=r"you weren.t able to give access to the app"),
+    Rule(
+        "text:redirect-uri-mismatch",
+        "redirect-uri-mismatch",
+        85,
+        phrase=r"redirect_uri_mismatch|redirect[ _]ur[il] (?:did not|does not|doesn.t) match",
+    ),
+    Rule(
+        "text:token-invalid",
+        "refresh-token-invalid",
+        97,
+        phrase=r"value passed for the token was invalid",
+        error_code="invalid_request",
+    ),
+    Rule(
+        "text:missing-auth-header",
+        "client-secret-rejected",
+        92,
+        phrase=r"missing valid authorization header",
+        error_code="unauthorized_client",
+        unless=r"\binvalid_client\b",
+    ),
+    Rule(
+        "text:missing-scopes",
+        "missing-scopes",
+        85,
+        phrase=r"missing (?:the )?(?:required )?scopes?\b|scopes? (?:is|are) (?:missing|required)",
+    ),
     # --- xAI (FACTS.md §1, §3) ---------------------------------------------------------
     Rule("text:xai-bad-key", "xai-key-not-x", 96, phrase=r"incorrect api key provided:\s*xa"),
     Rule("text:xai-host", "xai-key-not-x", 90, phrase=r"api\.x\.ai\b|console\.x\.ai\b"),
     Rule("text:xai-key", "xai-key-not-x", 85, phrase=r"\bxai-[a-z0-9]{20,}"),
     # --- paste hygiene (FACTS.md §1): what HTTP libraries say about a dirty header ----
-    Rule("text:header-whitespace", "paste-hygiene", 92,
-         phrase=r"invalid leading whitespace, reserved character\(s\), or return character\(s\) in header"),
-    Rule("text:header-invalid", "paste-hygiene", 88,
-         phrase=r"invalid (?:header value|character in header content|return character or leading space in header)"),
-    Rule("text:header-encoding", "paste-hygiene", 88,
-         phrase=r"codec can.t encode character .{0,12}(?:u200b|u200c|u200d|u2060|ufeff|u00a0|u201c|u201d|u2018|u2019)"),
+    Rule(
+        "text:header-whitespace",
+        "paste-hygiene",
+        92,
+        phrase=r"invalid leading whitespace, reserved character\(s\), or return character\(s\) in header",
+    ),
+    Rule(
+        "text:header-invalid",
+        "paste-hygiene",
+        88,
+        phrase=r"invalid (?:header value|character in header content|return character or leading space in header)",
+    ),
+    Rule(
+        "text:header-encoding",
+        "paste-hygiene",
+        88,
+        phrase=r"codec can.t encode character .{0,12}(?:u200b|u200c|u200d|u2060|ufeff|u00a0|u201c|u201d|u2018|u2019)",
+    ),
     Rule("text:double-bearer", "paste-hygiene", 95, phrase=r"\bbearer(?:\s|%20)+bearer\b"),
-    Rule("text:encoded-invisible", "paste-hygiene", 97,
-         phrase=r"oauth_[a-z_]+=\"?[^\"&\s,]{0,80}(?:%e2%80%8b|%e2%80%9c|%e2%80%9d|%e2%80%98|%e2%80%99|%c2%a0|%ef%bb%bf)"),
-    Rule("text:quoted-in-header", "paste-hygiene", 88,
-         phrase=r"authorization:\s*bearer\s+[\"'\u201c\u2018]|oauth_(?:consumer_key|token)=\"(?:%22|%27|\\\")"),
+    Rule(
+        "text:encoded-invisible",
+        "paste-hygiene",
+        97,
+        phrase=r"oauth_[a-z_]+=\"?[^\"&\s,]{0,80}(?:%e2%80%8b|%e2%80%9c|%e2%80%9d|%e2%80%98|%e2%80%99|%c2%a0|%ef%bb%bf)",
+    ),
+    Rule(
+        "text:quoted-in-header",
+        "paste-hygiene",
+        88,
+        phrase=r"authorization:\s*bearer\s+[\"'\u201c\u2018]|oauth_(?:consumer_key|token)=\"(?:%22|%27|\\\")",
+    ),
     # a signed request carrying the wrong kind of value (FACTS.md §1 shapes, seen in debug logs):
     # the root cause of the code 32 next to it, so these outweigh the code
-    Rule("text:client-id-signed", "client-id-as-consumer-key", 97,
-         phrase=r"oauth_consumer_key=\"?[a-z0-9_-]{20,40}mtpjaq\b"),
-    Rule("text:bearer-as-consumer-key", "wrong-field", 97,
-         phrase=r"oauth_(?:consumer_key|token)=\"?a{21}"),
+    Rule(
+        "text:client-id-signed",
+        "client-id-as-consumer-key",
+        97,
+        phrase=r"oauth_consumer_key=\"?[a-z0-9_-]{20,40}mtpjaq\b",
+    ),
+    Rule("text:bearer-as-consumer-key", "wrong-field", 97, phrase=r"oauth_(?:consumer_key|token)=\"?a{21}"),
     Rule("text:double-encoded", "paste-hygiene", 70, phrase=r"\baaaaaaaaaaaaaaaaaaaaa[a-z0-9%]{0,200}%253d"),
     # --- network (FACTS.md §2 "every failure becomes a diagnosis") ---------------------
-    Rule("net:dns", "network-unreachable", 92, variant="dns",
-         phrase=r"getaddrinfo failed|name or service not known|nodename nor servname"
-                r"|temporary failure in name resolution"
-                r"|nameresolutionerror|failed to resolve|enotfound|eai_again|no address associated with hostname"
-                r"|no such host|could not resolve host"),
-    Rule("net:tls", "network-unreachable", 91, variant="tls",
-         phrase=r"certificate_verify_failed|certificate verify failed|sslerror|\[ssl: [a-z_]+\]"
-                r"|self[- ]signed certificate"
-                r"|unable to get local issuer certificate|unable_to_verify_leaf_signature|self_signed_cert_in_chain"
-                r"|x509: certificate|tlsv1_alert|wrong_version_number|sslcertverificationerror"),
-    Rule("net:proxy", "network-unreachable", 90, variant="proxy",
-         phrase=r"proxyerror|proxy authentication required|tunnel connection failed|unable to connect to proxy"),
-    Rule("net:timeout", "network-unreachable", 90, variant="timeout",
-         phrase=r"connecttimeout|readtimeout|connect timeout|read timed out|timed out|etimedout|timeouterror"
-                r"|timeoutexception|deadline exceeded|pooltimeout|writetimeout"),
-    Rule("net:refused", "network-unreachable", 90, variant="refused",
-         phrase=r"connection refused|econnrefused|connection reset|econnreset|network is unreachable|enetunreach"
-                r"|no route to host|ehostunreach|remotedisconnected|remote end closed connection|socket hang up"
-                r"|server disconnected without sending a response|remoteprotocolerror"),
-    Rule("net:generic", "network-unreachable", 75,
-         phrase=r"max retries exceeded|failed to establish a new connection|connecterror|connectionerror"
-                r"|unknownhostexception|connectexception|sockettimeoutexception|failed to connect to"),
+    Rule(
+        "net:dns",
+        "network-unreachable",
+        92,
+        variant="dns",
+        phrase=r"getaddrinfo failed|name or service not known|nodename nor servname"
+        r"|temporary failure in name resolution"
+        r"|nameresolutionerror|failed to resolve|enotfound|eai_again|no address associated with hostname"
+        r"|no such host|could not resolve host",
+    ),
+    Rule(
+        "net:tls",
+        "network-unreachable",
+        91,
+        variant="tls",
+        phrase=r"certificate_verify_failed|certificate verify failed|sslerror|\[ssl: [a-z_]+\]"
+        r"|self[- ]signed certificate"
+        r"|unable to get local issuer certificate|unable_to_verify_leaf_signature|self_signed_cert_in_chain"
+        r"|x509: certificate|tlsv1_alert|wrong_version_number|sslcertverificationerror",
+    ),
+    Rule(
+        "net:proxy",
+        "network-unreachable",
+        90,
+        variant="proxy",
+        phrase=r"proxyerror|proxy authentication required|tunnel connection failed|unable to connect to proxy",
+    ),
+    Rule(
+        "net:timeout",
+        "network-unreachable",
+        90,
+        variant="timeout",
+        phrase=r"connecttimeout|readtimeout|connect timeout|read timed out|timed out|etimedout|timeouterror"
+        r"|timeoutexception|deadline exceeded|pooltimeout|writetimeout",
+    ),
+    Rule(
+        "net:refused",
+        "network-unreachable",
+        90,
+        variant="refused",
+        phrase=r"connection refused|econnrefused|connection reset|econnreset|network is unreachable|enetunreach"
+        r"|no route to host|ehostunreach|remotedisconnected|remote end closed connection|socket hang up"
+        r"|server disconnected without sending a response|remoteprotocolerror",
+    ),
+    Rule(
+        "net:generic",
+        "network-unreachable",
+        75,
+        phrase=r"max retries exceeded|failed to establish a new connection|connecterror|connectionerror"
+        r"|unknownhostexception|connectexception|sockettimeoutexception|failed to connect to",
+    ),
     # --- server side --------------------------------------------------------------------
     Rule("status:5xx", "x-server-error", 88, status=_5XX),
-    Rule("html:error-page", "x-server-error", 84, phrase=r"<html\b",
-         all_of=(r"bad gateway|service (?:temporarily )?unavailable|gateway time-?out|internal server error"
-                 r"|over capacity|technically wrong",)),
-    Rule("html:in-json-error", "x-server-error", 45,
-         phrase=r"unexpected token '?<'?[^\n]{0,30}json|expecting value: line 1 column 1|jsondecodeerror"
-                r"|is not valid json|invalid json response body"),
+    Rule(
+        "html:error-page",
+        "x-server-error",
+        84,
+        phrase=r"<html\b",
+        all_of=(
+            r"bad gateway|service (?:temporarily )?unavailable|gateway time-?out|internal server error"
+            r"|over capacity|technically wrong",
+        ),
+    ),
+    Rule(
+        "html:in-json-error",
+        "x-server-error",
+        45,
+        phrase=r"unexpected token '?<'?[^\n]{0,30}json|expecting value: line 1 column 1|jsondecodeerror"
+        r"|is not valid json|invalid json response body",
+    ),
     # --- rate limits (FACTS.md §2 rate-limit headers) ---------------------------------
     Rule("status:429", "rate-limited", 70, status=(429,), error_code=88),
-    Rule("header:429-remaining-0", "rate-limited", 93, status=(429,), header=("x-rate-limit-remaining", r"^0$"),
-         error_code=88),
-    Rule("header:429-24h-0", "rate-limited", 90, status=(429,),
-         header=("x-app-limit-24hour-remaining", r"^0$"), error_code=88),
-    Rule("header:429-user-24h-0", "rate-limited", 90, status=(429,),
-         header=("x-user-limit-24hour-remaining", r"^0$"), error_code=88),
+    Rule(
+        "header:429-remaining-0",
+        "rate-limited",
+        93,
+        status=(429,),
+        header=("x-rate-limit-remaining", r"^0$"),
+        error_code=88,
+    ),
+    Rule(
+        "header:429-24h-0",
+        "rate-limited",
+        90,
+        status=(429,),
+        header=("x-app-limit-24hour-remaining", r"^0$"),
+        error_code=88,
+    ),
+    Rule(
+        "header:429-user-24h-0",
+        "rate-limited",
+        90,
+        status=(429,),
+        header=("x-user-limit-24hour-remaining", r"^0$"),
+        error_code=88,
+    ),
     Rule("header:remaining-0", "rate-limited", 60, status=(None,), header=("x-rate-limit-remaining", r"^0$")),
     Rule("text:too-many-requests", "rate-limited", 65, phrase=r"too many requests|toomanyrequests"),
     # --- the access level X reports (FACTS.md §2 "write permission") ------------------
-    Rule("header:403-access-read", "write-permission-missing", 86, status=(403,),
-         header=("x-access-level", r"^read$")),
-    Rule("header:403-access-no-dm", "dm-permission-missing", 88, status=(403,),
-         header=("x-access-level", r"^read(?:-write)?$"),
-         phrase=r"direct[ _-]?messages?|/dm_|dm_events|dm_conversations"),
+    Rule("header:403-access-read", "write-permission-missing", 86, status=(403,), header=("x-access-level", r"^read$")),
+    Rule(
+        "header:403-access-no-dm",
+        "dm-permission-missing",
+        88,
+        status=(403,),
+        header=("x-access-level", r"^read(?:-write)?$"),
+        phrase=r"direct[ _-]?messages?|/dm_|dm_events|dm_conversations",
+    ),
     # --- bare statuses, told apart by the credential used (from_response context) -----
     Rule("ctx:oauth1-401", "signature-rejected", 80, status=(401,), context=CONTEXT_OAUTH1),
     Rule("ctx:bearer-401", "invalid-or-expired-token", 85, status=(401,), context=CONTEXT_BEARER),
     Rule("ctx:oauth2-user-401", "oauth2-token-expired", 85, status=(401,), context=CONTEXT_OAUTH2_USER),
-    Rule("ctx:oauth2-user-403", "missing-scopes", 70, status=(403,), context=CONTEXT_OAUTH2_USER,
-         unless=r"client-not-enrolled|/2/problems/|\"code\""),
+    Rule(
+        "ctx:oauth2-user-403",
+        "missing-scopes",
+        70,
+        status=(403,),
+        context=CONTEXT_OAUTH2_USER,
+        unless=r"client-not-enrolled|/2/problems/|\"code\"",
+    ),
     Rule("ctx:consumer-pair-403", "bad-consumer-credentials", 85, status=(401, 403), context=CONTEXT_CONSUMER_PAIR),
     Rule("ctx:oauth2-client-401", "client-secret-rejected", 80, status=(401,), context=CONTEXT_OAUTH2_CLIENT),
     # a v2 401 as an `about:blank` problem: X's shape for a failed signature or token
     # (DESIGN.md building notes); the credential decides which, so medium at best
-    Rule("about-blank-401-bearer", "invalid-or-expired-token", 62, status=(401,), type="about:blank",
-         phrase=r"\bbearer\b|aaaaaaaaaaaaaaaaaaaaa"),
-    Rule("about-blank-401-oauth1", "signature-rejected", 62, status=(401,), type="about:blank",
-         phrase=r"oauth_signature|oauth_consumer_key|oauth 1\.0a|oauth1"),
+    Rule(
+        "about-blank-401-bearer",
+        "invalid-or-expired-token",
+        62,
+        status=(401,),
+        type="about:blank",
+        phrase=r"\bbearer\b|aaaaaaaaaaaaaaaaaaaaa",
+    ),
+    Rule(
+        "about-blank-401-oauth1",
+        "signature-rejected",
+        62,
+        status=(401,),
+        type="about:blank",
+        phrase=r"oauth_signature|oauth_consumer_key|oauth 1\.0a|oauth1",
+    ),
     Rule("about-blank-401", "signature-rejected", 50, status=(401,), type="about:blank"),
     Rule("status:401", "signature-rejected", 40, status=(401,)),
 )
@@ -581,7 +838,8 @@ def _build(ev: Evidence, redactor: Redactor, force: Rule | None = None) -> Expla
         v = entry.variants[variant]
         cause, fix = v.cause, v.fix
     error_code: int | str | None = next(
-        (r.reported_code for r in matched if r.reported_code not in (None, "about:blank")), None)
+        (r.reported_code for r in matched if r.reported_code not in (None, "about:blank")), None
+    )
     if error_code is None and ev.codes:
         error_code = min(ev.codes)  # a number from the input: shown so support can look it up
     confidence = _confidence(score) if diag != UNKNOWN else LOW
@@ -616,8 +874,13 @@ def explain(text: str) -> Explanation:
     return _build(ev, Redactor(_secret_shaped(text)))
 
 
-def from_response(status: int, headers: Mapping[str, str] | Iterable[tuple[str, str]] | None,
-                  body: str | bytes | None, *, context: str | None = None) -> Explanation:
+def from_response(
+    status: int,
+    headers: Mapping[str, str] | Iterable[tuple[str, str]] | None,
+    body: str | bytes | None,
+    *,
+    context: str | None = None,
+) -> Explanation:
     """An HTTP answer (as the probes see it) -> diagnosis.
 
     `context` (optional, one of `CONTEXTS`) says what credential the request carried, which
@@ -664,8 +927,22 @@ def from_exception(exc: BaseException) -> Explanation:
         return result
     # a transport error with no recognisable message is still "could not reach X"
     names = " ".join(f"{type(e).__module__}.{type(e).__name__}" for e in _walk(exc)).lower()
-    if any(w in names for w in ("timeout", "connect", "network", "transport", "ssl", "socket", "oserror",
-                                "httpx.", "requests.", "urllib3.", "aiohttp.")):
+    if any(
+        w in names
+        for w in (
+            "timeout",
+            "connect",
+            "network",
+            "transport",
+            "ssl",
+            "socket",
+            "oserror",
+            "httpx.",
+            "requests.",
+            "urllib3.",
+            "aiohttp.",
+        )
+    ):
         return _build(ev, redactor, force=_TRANSPORT_RULE)
     return result
 

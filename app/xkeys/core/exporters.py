@@ -89,7 +89,7 @@ class ExportInput:
 
     values: Mapping[Kind, str]
     profile: str = "default"
-    username: str | None = None          # the screen name the user tokens act for
+    username: str | None = None  # the screen name the user tokens act for
     callback_url: str | None = None
     oauth2_expires_at: int | None = None  # epoch seconds
 
@@ -176,8 +176,7 @@ def to_xurl(inp: ExportInput, existing: str | None = None) -> str:
         except ValueError:
             raise ExportError("the existing xurl file is neither YAML nor JSON; choose another --output") from None
         if isinstance(legacy, dict):
-            old_app = {"client_id": "", "client_secret": "",
-                       "oauth2_tokens": legacy.get("oauth2_tokens") or {}}
+            old_app = {"client_id": "", "client_secret": "", "oauth2_tokens": legacy.get("oauth2_tokens") or {}}
             if legacy.get("oauth1_tokens"):
                 old_app["oauth1_token"] = legacy["oauth1_tokens"]
             if legacy.get("bearer_token"):
@@ -186,26 +185,35 @@ def to_xurl(inp: ExportInput, existing: str | None = None) -> str:
     else:
         data = _yaml_load(existing, "xurl auth.yml")
     if not any(v.get(k) for k in (Kind.CLIENT_ID, Kind.CONSUMER_KEY, Kind.BEARER_TOKEN, Kind.OAUTH2_ACCESS_TOKEN)):
-        raise ExportError("xurl needs a Client ID, a consumer pair, a bearer token or an OAuth 2.0 token; "
-                          "this profile has none")
+        raise ExportError(
+            "xurl needs a Client ID, a consumer pair, a bearer token or an OAuth 2.0 token; this profile has none"
+        )
     app: dict[str, Any] = {"client_id": v.get(Kind.CLIENT_ID, ""), "client_secret": v.get(Kind.CLIENT_SECRET, "")}
     if inp.callback_url:
         app["redirect_uri"] = inp.callback_url
     if v.get(Kind.OAUTH2_ACCESS_TOKEN):
         user = inp.username or inp.profile
         app["default_user"] = user
-        app["oauth2_tokens"] = {user: {"type": "oauth2", "oauth2": {
-            "access_token": v[Kind.OAUTH2_ACCESS_TOKEN],
-            "refresh_token": v.get(Kind.OAUTH2_REFRESH_TOKEN, ""),
-            "expiration_time": int(inp.oauth2_expires_at or 0),
-        }}}
+        app["oauth2_tokens"] = {
+            user: {
+                "type": "oauth2",
+                "oauth2": {
+                    "access_token": v[Kind.OAUTH2_ACCESS_TOKEN],
+                    "refresh_token": v.get(Kind.OAUTH2_REFRESH_TOKEN, ""),
+                    "expiration_time": int(inp.oauth2_expires_at or 0),
+                },
+            }
+        }
     if v.get(Kind.ACCESS_TOKEN) and v.get(Kind.CONSUMER_KEY):
-        app["oauth1_token"] = {"type": "oauth1", "oauth1": {
-            "access_token": v[Kind.ACCESS_TOKEN],
-            "token_secret": v.get(Kind.ACCESS_TOKEN_SECRET, ""),
-            "consumer_key": v[Kind.CONSUMER_KEY],
-            "consumer_secret": v.get(Kind.CONSUMER_SECRET, ""),
-        }}
+        app["oauth1_token"] = {
+            "type": "oauth1",
+            "oauth1": {
+                "access_token": v[Kind.ACCESS_TOKEN],
+                "token_secret": v.get(Kind.ACCESS_TOKEN_SECRET, ""),
+                "consumer_key": v[Kind.CONSUMER_KEY],
+                "consumer_secret": v.get(Kind.CONSUMER_SECRET, ""),
+            },
+        }
     if v.get(Kind.BEARER_TOKEN):
         app["bearer_token"] = {"type": "bearer", "bearer": v[Kind.BEARER_TOKEN]}
     apps = _child(data, "apps")
@@ -266,8 +274,13 @@ def exported_kinds(fmt: str, values: Mapping[Kind, str]) -> list[Kind]:
     elif fmt == "twarc":
         keep = set(TWARC_KEYS)
     elif fmt == "xurl":
-        keep = {Kind.CLIENT_ID, Kind.CLIENT_SECRET, Kind.BEARER_TOKEN, Kind.OAUTH2_ACCESS_TOKEN,
-                Kind.OAUTH2_REFRESH_TOKEN}
+        keep = {
+            Kind.CLIENT_ID,
+            Kind.CLIENT_SECRET,
+            Kind.BEARER_TOKEN,
+            Kind.OAUTH2_ACCESS_TOKEN,
+            Kind.OAUTH2_REFRESH_TOKEN,
+        }
         if values.get(Kind.ACCESS_TOKEN) and values.get(Kind.CONSUMER_KEY):
             keep |= {Kind.ACCESS_TOKEN, Kind.ACCESS_TOKEN_SECRET, Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET}
     else:

@@ -107,9 +107,16 @@ def create_client(
 # ---------------------------------------------------------------------------------------------
 # transport failures -> diagnoses
 
-_DNS_WORDS = ("name or service not known", "nodename nor servname", "getaddrinfo failed",
-              "temporary failure in name resolution", "no address associated", "name resolution",
-              "no such host", "failed to resolve")
+_DNS_WORDS = (
+    "name or service not known",
+    "nodename nor servname",
+    "getaddrinfo failed",
+    "temporary failure in name resolution",
+    "no address associated",
+    "name resolution",
+    "no such host",
+    "failed to resolve",
+)
 _REFUSED_WORDS = ("connection refused", "actively refused", "errno 111", "errno 61", "connect call failed")
 _UNREACH_WORDS = ("network is unreachable", "no route to host", "host is unreachable")
 _TLS_WORDS = ("ssl", "certificate", "tls", "handshake")
@@ -156,49 +163,65 @@ def classify_transport_error(exc: BaseException, request: httpx.Request | None =
     if isinstance(exc, TransportFailure):
         return exc
     if isinstance(exc, httpx.ConnectTimeout):
-        return TransportFailure(NETWORK_UNREACHABLE, "connect-timeout",
-                                f"could not connect to {host} before the timeout (firewall, proxy or no network?)")
+        return TransportFailure(
+            NETWORK_UNREACHABLE,
+            "connect-timeout",
+            f"could not connect to {host} before the timeout (firewall, proxy or no network?)",
+        )
     if isinstance(exc, httpx.ProxyError):
-        return TransportFailure(NETWORK_UNREACHABLE, "proxy",
-                                f"the HTTP proxy refused or failed the connection to {host}")
+        return TransportFailure(
+            NETWORK_UNREACHABLE, "proxy", f"the HTTP proxy refused or failed the connection to {host}"
+        )
     if isinstance(exc, httpx.ConnectError) or isinstance(exc, OSError) and not isinstance(exc, httpx.HTTPError):
         if any(w in text for w in _DNS_WORDS) or _has_cause(exc, _socket_gaierror()):
-            return TransportFailure(NETWORK_UNREACHABLE, "dns",
-                                    f"the name {host} could not be resolved (DNS): no network or a wrong API base URL")
+            return TransportFailure(
+                NETWORK_UNREACHABLE,
+                "dns",
+                f"the name {host} could not be resolved (DNS): no network or a wrong API base URL",
+            )
         if any(w in text for w in _REFUSED_WORDS) or _has_errno(exc, errno.ECONNREFUSED):
-            return TransportFailure(NETWORK_UNREACHABLE, "refused",
-                                    f"{host} refused the connection (nothing listening there?)")
+            return TransportFailure(
+                NETWORK_UNREACHABLE, "refused", f"{host} refused the connection (nothing listening there?)"
+            )
         if _has_cause(exc, ssl.SSLError) or any(w in text for w in _TLS_WORDS):
-            return TransportFailure(NETWORK_UNREACHABLE, "tls",
-                                    f"the TLS handshake with {host} failed "
-                                    "(a proxy intercepting HTTPS, or an outdated CA bundle)")
+            return TransportFailure(
+                NETWORK_UNREACHABLE,
+                "tls",
+                f"the TLS handshake with {host} failed (a proxy intercepting HTTPS, or an outdated CA bundle)",
+            )
         if any(w in text for w in _UNREACH_WORDS):
-            return TransportFailure(NETWORK_UNREACHABLE, "unreachable",
-                                    f"{host} is unreachable from this machine (no route)")
+            return TransportFailure(
+                NETWORK_UNREACHABLE, "unreachable", f"{host} is unreachable from this machine (no route)"
+            )
         if any(w in text for w in ("reset", "errno 104", "broken pipe")):
-            return TransportFailure(NETWORK_UNREACHABLE, "reset",
-                                    f"the connection to {host} was reset before it was established")
+            return TransportFailure(
+                NETWORK_UNREACHABLE, "reset", f"the connection to {host} was reset before it was established"
+            )
         return TransportFailure(NETWORK_UNREACHABLE, "unreachable", f"could not connect to {host}")
     if isinstance(exc, httpx.ReadTimeout):
-        return TransportFailure(X_SERVER_ERROR, "read-timeout",
-                                f"{host} accepted the connection but did not answer before the timeout")
+        return TransportFailure(
+            X_SERVER_ERROR, "read-timeout", f"{host} accepted the connection but did not answer before the timeout"
+        )
     if isinstance(exc, httpx.WriteTimeout):
         return TransportFailure(X_SERVER_ERROR, "write-timeout", f"sending the request to {host} timed out")
     if isinstance(exc, httpx.PoolTimeout):
-        return TransportFailure(NETWORK_UNREACHABLE, "pool-timeout",
-                                f"no connection to {host} became free before the timeout")
+        return TransportFailure(
+            NETWORK_UNREACHABLE, "pool-timeout", f"no connection to {host} became free before the timeout"
+        )
     if isinstance(exc, httpx.TimeoutException):
         return TransportFailure(X_SERVER_ERROR, "read-timeout", f"the request to {host} timed out")
     if isinstance(exc, (httpx.ReadError, httpx.WriteError)):
         return TransportFailure(X_SERVER_ERROR, "reset", f"{host} closed or reset the connection mid-request")
     if isinstance(exc, httpx.RemoteProtocolError):
-        return TransportFailure(X_SERVER_ERROR, "protocol",
-                                f"{host} dropped the connection or sent a malformed HTTP answer")
+        return TransportFailure(
+            X_SERVER_ERROR, "protocol", f"{host} dropped the connection or sent a malformed HTTP answer"
+        )
     if isinstance(exc, httpx.TooManyRedirects):
         return TransportFailure(X_SERVER_ERROR, "protocol", f"{host} redirected too many times")
     if isinstance(exc, httpx.UnsupportedProtocol):
-        return TransportFailure(NETWORK_UNREACHABLE, "unreachable",
-                                "the API base URL uses a protocol other than http(s)")
+        return TransportFailure(
+            NETWORK_UNREACHABLE, "unreachable", "the API base URL uses a protocol other than http(s)"
+        )
     if isinstance(exc, httpx.HTTPError):
         return TransportFailure(X_SERVER_ERROR, "other", f"the request to {host} failed ({type(exc).__name__})")
     return TransportFailure(X_SERVER_ERROR, "other", f"the request to {host} failed ({type(exc).__name__})")
@@ -283,18 +306,22 @@ def parse_json(response: httpx.Response) -> Any:
     """
     host = response.request.url.host if response.request else "the API host"
     if looks_like_html(response):
-        raise TransportFailure(X_SERVER_ERROR, "html",
-                               f"{host} answered HTTP {response.status_code} with an HTML page instead of JSON")
+        raise TransportFailure(
+            X_SERVER_ERROR, "html", f"{host} answered HTTP {response.status_code} with an HTML page instead of JSON"
+        )
     try:
         return json.loads(response.content)
     except (ValueError, UnicodeDecodeError):
-        raise TransportFailure(X_SERVER_ERROR, "bad-json",
-                               f"{host} answered HTTP {response.status_code} with a body that is not valid JSON",
-                               ) from None
+        raise TransportFailure(
+            X_SERVER_ERROR,
+            "bad-json",
+            f"{host} answered HTTP {response.status_code} with a body that is not valid JSON",
+        ) from None
 
 
 # ---------------------------------------------------------------------------------------------
 # authentication helpers
+
 
 def basic_auth_header(user: str, password: str) -> str:
     """`Basic base64(urlencode(user):urlencode(password))` (RFC 6749 section 2.3.1, which X's
@@ -317,8 +344,9 @@ class OAuth1Auth(httpx.Auth):
 
     requires_request_body = True
 
-    def __init__(self, consumer_key: str, consumer_secret: str,
-                 token: str | None = None, token_secret: str | None = None) -> None:
+    def __init__(
+        self, consumer_key: str, consumer_secret: str, token: str | None = None, token_secret: str | None = None
+    ) -> None:
         self._args = (consumer_key, consumer_secret, token, token_secret)
 
     def __repr__(self) -> str:
@@ -333,8 +361,13 @@ class OAuth1Auth(httpx.Auth):
         body = request.content.decode("utf-8") if form and request.content else None
         headers = {"Content-Type": ctype} if form else {}
         try:
-            client = Client(ck, client_secret=cs, resource_owner_key=tok, resource_owner_secret=ts,
-                            signature_method=SIGNATURE_HMAC_SHA1)
+            client = Client(
+                ck,
+                client_secret=cs,
+                resource_owner_key=tok,
+                resource_owner_secret=ts,
+                signature_method=SIGNATURE_HMAC_SHA1,
+            )
             _, signed_headers, _ = client.sign(str(request.url), request.method, body, headers)
         except Exception as exc:  # oauthlib's messages do not carry secrets, but be certain
             raise SigningError(f"the request could not be signed with OAuth 1.0a ({type(exc).__name__})") from None

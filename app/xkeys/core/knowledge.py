@@ -90,8 +90,15 @@ class Diagnosis:
         }
 
 
-def _d(id: str, title: str, cause: str, fix: tuple[str, ...], regenerate: tuple[Kind, ...],
-       sources: tuple[str, ...], variants: Mapping[str, Variant] | None = None) -> Diagnosis:
+def _d(
+    id: str,
+    title: str,
+    cause: str,
+    fix: tuple[str, ...],
+    regenerate: tuple[Kind, ...],
+    sources: tuple[str, ...],
+    variants: Mapping[str, Variant] | None = None,
+) -> Diagnosis:
     return Diagnosis(id, title, cause, fix, regenerate, sources, MappingProxyType(dict(variants or {})))
 
 
@@ -125,8 +132,7 @@ _ENTRIES: tuple[Diagnosis, ...] = (
             "Put each value into the field of the same name: API Key -> consumer key, API Key "
             "Secret -> consumer secret, Access Token / Access Token Secret -> user token pair, "
             "Bearer Token -> bearer, OAuth 2.0 Client ID / Client Secret -> client pair.",
-            "Run `xkeys classify` on a value you are unsure about: it names its kind without "
-            "printing it.",
+            "Run `xkeys classify` on a value you are unsure about: it names its kind without printing it.",
         ),
         (),
         (FACTS_KINDS, FACTS_PORTAL),
@@ -140,8 +146,7 @@ _ENTRIES: tuple[Diagnosis, ...] = (
         "answers 403 code 99 and signed requests answer 401 code 32.",
         (
             f"Open {CONSUMER_KEYS} and copy the API Key (and its secret) from there.",
-            "Keep the Client ID and Client Secret for OAuth 2.0 (PKCE) only: they live under "
-            f"{OAUTH2_KEYS}.",
+            f"Keep the Client ID and Client Secret for OAuth 2.0 (PKCE) only: they live under {OAUTH2_KEYS}.",
             "If your two values really are identical, keep them: run `xkeys doctor` and the "
             "consumer-pair probe will settle it.",
         ),
@@ -158,8 +163,7 @@ _ENTRIES: tuple[Diagnosis, ...] = (
             "Sign in at console.x.com (not console.x.ai) to get X API keys.",
             f"Open {KEYS} (create a Project and an App inside it first if you have none) and copy "
             "the X keys from there.",
-            "Keep the xAI key in its own variable (XAI_API_KEY) for Grok; never put it in an X "
-            "field.",
+            "Keep the xAI key in its own variable (XAI_API_KEY) for Grok; never put it in an X field.",
         ),
         (),
         (FACTS_KINDS, FACTS_ERRORS, FACTS_PORTAL),
@@ -225,8 +229,7 @@ _ENTRIES: tuple[Diagnosis, ...] = (
         "(the same pair always yields the same bearer). It was copied from another App, or from "
         "before the pair was regenerated, so usage and limits land on the wrong App.",
         (
-            f"In the App whose API Key you use, open {BEARER} > Regenerate (or copy the current "
-            "one).",
+            f"In the App whose API Key you use, open {BEARER} > Regenerate (or copy the current one).",
             "Replace the bearer everywhere it is stored, then run `xkeys doctor` - the "
             "bearer-matches-app probe must pass.",
         ),
@@ -243,8 +246,7 @@ _ENTRIES: tuple[Diagnosis, ...] = (
         (
             f"Open {AUTH_SETTINGS} > App permissions: choose 'Read and write' > Save.",
             f"Open {ACCESS} > Regenerate.",
-            "Check that it now says 'Created with Read and Write permissions'; copy the new "
-            "Access Token and Secret.",
+            "Check that it now says 'Created with Read and Write permissions'; copy the new Access Token and Secret.",
             "Users who connected through OAuth must authorize the App again to get a write "
             "token; `xkeys doctor --need write` checks the token's access level without posting.",
         ),
@@ -258,8 +260,7 @@ _ENTRIES: tuple[Diagnosis, ...] = (
         "Token must have been generated after that permission was set (OAuth 2.0 tokens need the "
         "dm.read / dm.write scopes).",
         (
-            f"Open {AUTH_SETTINGS} > App permissions: choose 'Read and write and Direct message' "
-            "> Save.",
+            f"Open {AUTH_SETTINGS} > App permissions: choose 'Read and write and Direct message' > Save.",
             f"Open {ACCESS} > Regenerate and check it says it was created with Read, Write and "
             "Direct Messages permissions.",
             "For OAuth 2.0 users, request dm.read dm.write (plus tweet.read users.read) and "
@@ -279,8 +280,7 @@ _ENTRIES: tuple[Diagnosis, ...] = (
             "Open console.x.com > Projects & Apps.",
             "Attach the App to a Project (or create a Project and add a new App inside it) and "
             "make sure the Project is on the Pay-per-use package, Production environment.",
-            f"If you created a new App, copy its keys from {KEYS} and regenerate the user "
-            "tokens there.",
+            f"If you created a new App, copy its keys from {KEYS} and regenerate the user tokens there.",
             "Run `xkeys doctor` again.",
         ),
         (),
@@ -339,8 +339,7 @@ _ENTRIES: tuple[Diagnosis, ...] = (
             "Wait until the reset time (the epoch seconds in the x-rate-limit-reset header).",
             "Read x-rate-limit-remaining on every answer and slow down before it reaches 0; "
             "back off exponentially on 429.",
-            "Cache answers, and make sure no other process or copy of your bot shares these "
-            "keys.",
+            "Cache answers, and make sure no other process or copy of your bot shares these keys.",
         ),
         (),
         (FACTS_PROBES, FACTS_ERRORS, DOCS_RATE_LIMITS),
@@ -405,8 +404,7 @@ _ENTRIES: tuple[Diagnosis, ...] = (
             f"Open {AUTH_SETTINGS} > Callback URI / Redirect URL.",
             "Add the exact URL your program sends (scheme, host, port, path; no trailing slash "
             "unless your program sends one) > Save.",
-            "For a command-line tool, use the PIN flow instead: send oauth_callback=oob "
-            "(`xkeys login pin`).",
+            "For a command-line tool, use the PIN flow instead: send oauth_callback=oob (`xkeys login pin`).",
         ),
         (),
         (FACTS_PIN, FACTS_PORTAL, DOCS_PIN),
@@ -434,8 +432,7 @@ _ENTRIES: tuple[Diagnosis, ...] = (
         (
             "Start the PIN flow again from the beginning: a PIN works once, for the request token "
             "it was shown for (`xkeys login pin`).",
-            "Open the new authorize link, approve, and type the 7-digit PIN promptly, without "
-            "spaces.",
+            "Open the new authorize link, approve, and type the 7-digit PIN promptly, without spaces.",
         ),
         (),
         (FACTS_PIN, FACTS_ERRORS, DOCS_PIN),
@@ -455,8 +452,7 @@ _ENTRIES: tuple[Diagnosis, ...] = (
             "must be identical (up to 10 can be registered) > Save.",
             "Use the same redirect_uri in the authorize URL and in the token request.",
             f"Check the Client ID is the one shown under {OAUTH2_KEYS}.",
-            "On a headless machine use `xkeys login pkce --no-browser` and paste the redirected "
-            "URL back.",
+            "On a headless machine use `xkeys login pkce --no-browser` and paste the redirected URL back.",
         ),
         (),
         (FACTS_PKCE, FACTS_PORTAL, DOCS_PKCE_HOWTO),
@@ -500,8 +496,7 @@ _ENTRIES: tuple[Diagnosis, ...] = (
         (
             f"Open {AUTH_SETTINGS}; if OAuth 2.0 is not set up, set it up (Type of App, Callback "
             "URI, Website URL) > Save.",
-            f"Copy the Client ID from {OAUTH2_KEYS} (it is 34 characters and differs from the API "
-            "Key).",
+            f"Copy the Client ID from {OAUTH2_KEYS} (it is 34 characters and differs from the API Key).",
             "Run `xkeys doctor`: the oauth2-client probe checks the pair without a user.",
         ),
         (),
@@ -534,8 +529,7 @@ _ENTRIES: tuple[Diagnosis, ...] = (
             "Add the missing scopes to the scope parameter of your authorize URL.",
             f"Check the App allows them: {AUTH_SETTINGS} > App permissions (Read and write, or "
             "with Direct message, for write/DM scopes) > Save.",
-            "Connect the account again to get a token with the new scopes (`xkeys login pkce "
-            "--scopes ...`).",
+            "Connect the account again to get a token with the new scopes (`xkeys login pkce --scopes ...`).",
         ),
         OAUTH2_USER,
         (FACTS_PKCE, DOCS_PKCE),
@@ -546,10 +540,8 @@ _ENTRIES: tuple[Diagnosis, ...] = (
         "OAuth 2.0 user access tokens live 2 hours (7200 s). After that - or after the user "
         "revoked the App or the Client Secret was rotated - calls answer 401.",
         (
-            "Refresh it with the refresh token (`xkeys token refresh`); store the new refresh "
-            "token each time.",
-            "If there is no refresh token, request the offline.access scope and connect again "
-            "(`xkeys login pkce`).",
+            "Refresh it with the refresh token (`xkeys token refresh`); store the new refresh token each time.",
+            "If there is no refresh token, request the offline.access scope and connect again (`xkeys login pkce`).",
         ),
         (Kind.OAUTH2_ACCESS_TOKEN,),
         (FACTS_KINDS, FACTS_PROBES, FACTS_PKCE, DOCS_PKCE),
@@ -574,8 +566,7 @@ _ENTRIES: tuple[Diagnosis, ...] = (
         "restored first.",
         (
             "Sign in at x.com with that account and complete the unlock steps it shows.",
-            "For a suspension, follow the appeal link X shows; the tokens work again once the "
-            "account is restored.",
+            "For a suspension, follow the appeal link X shows; the tokens work again once the account is restored.",
         ),
         (),
         (FACTS_ERRORS, DOCS_ERRORS_V1),
@@ -600,8 +591,7 @@ _ENTRIES: tuple[Diagnosis, ...] = (
         "not the cause.",
         (
             "Retry after a short wait with exponential backoff (for example 1 s, 2 s, 4 s).",
-            "If it persists, check X's API status page and keep the x-transaction-id header for "
-            "a support request.",
+            "If it persists, check X's API status page and keep the x-transaction-id header for a support request.",
         ),
         (),
         (FACTS_ERRORS, DOCS_ERRORS),
@@ -621,8 +611,7 @@ _ENTRIES: tuple[Diagnosis, ...] = (
         (FACTS_PROBES, DOCS_ERRORS),
         {
             "dns": Variant(
-                "The host name (api.x.com) did not resolve: no DNS, no internet, or a typo in "
-                "the API base URL.",
+                "The host name (api.x.com) did not resolve: no DNS, no internet, or a typo in the API base URL.",
                 (
                     "Check the machine is online and that the base URL is https://api.x.com "
                     "(or https://api.twitter.com).",
@@ -632,8 +621,7 @@ _ENTRIES: tuple[Diagnosis, ...] = (
                 ),
             ),
             "refused": Variant(
-                "The connection was refused or reset: nothing listens at that address, or a "
-                "firewall/proxy blocks it.",
+                "The connection was refused or reset: nothing listens at that address, or a firewall/proxy blocks it.",
                 (
                     "Check the API base URL (XKEYS_API_BASE / --api-base) points to https://api.x.com "
                     "or to a running sandbox.",
@@ -698,49 +686,55 @@ def get(id: str) -> Diagnosis:
 
 # --- what X returns -> diagnosis id (FACTS.md section 3) -----------------------------------
 #: v1.1 `errors[].code` (also printed by SDKs as "(Twitter code N)", "N - message", ...)
-X_ERROR_CODES: Mapping[int, str] = MappingProxyType({
-    32: "signature-rejected",           # Could not authenticate you
-    89: "invalid-or-expired-token",     # Invalid or expired token
-    99: "bad-consumer-credentials",     # authenticity_token_error, app-only /oauth2/token
-    135: "clock-skew",                  # Timestamp out of bounds
-    215: "bad-auth-header",             # Bad Authentication data
-    220: "unsupported-authentication",  # credentials do not allow access to this resource
-    261: "write-permission-missing",    # application cannot perform write actions
-    93: "dm-permission-missing",        # app not allowed to access direct messages
-    326: "account-locked",              # account temporarily locked
-    64: "account-locked",               # account suspended
-    416: "app-suspended",               # Invalid / suspended application
-    415: "callback-not-approved",       # Callback URL not approved
-    417: "oob-required",                # Desktop applications only support 'oob'
-    88: "rate-limited",                 # Rate limit exceeded
-    185: "rate-limited",                # over daily status update limit
-    453: "endpoint-not-in-plan",        # subset of X API V2 endpoints
-    186: "duplicate-content",           # too long
-    187: "duplicate-content",           # duplicate status
-    130: "x-server-error",              # Over capacity
-    131: "x-server-error",              # Internal error (NOT when next to an OAuth 2.0 error word)
-})
+X_ERROR_CODES: Mapping[int, str] = MappingProxyType(
+    {
+        32: "signature-rejected",  # Could not authenticate you
+        89: "invalid-or-expired-token",  # Invalid or expired token
+        99: "bad-consumer-credentials",  # authenticity_token_error, app-only /oauth2/token
+        135: "clock-skew",  # Timestamp out of bounds
+        215: "bad-auth-header",  # Bad Authentication data
+        220: "unsupported-authentication",  # credentials do not allow access to this resource
+        261: "write-permission-missing",  # application cannot perform write actions
+        93: "dm-permission-missing",  # app not allowed to access direct messages
+        326: "account-locked",  # account temporarily locked
+        64: "account-locked",  # account suspended
+        416: "app-suspended",  # Invalid / suspended application
+        415: "callback-not-approved",  # Callback URL not approved
+        417: "oob-required",  # Desktop applications only support 'oob'
+        88: "rate-limited",  # Rate limit exceeded
+        185: "rate-limited",  # over daily status update limit
+        453: "endpoint-not-in-plan",  # subset of X API V2 endpoints
+        186: "duplicate-content",  # too long
+        187: "duplicate-content",  # duplicate status
+        130: "x-server-error",  # Over capacity
+        131: "x-server-error",  # Internal error (NOT when next to an OAuth 2.0 error word)
+    }
+)
 
 #: v2 problem JSON: the last path segment of `type` (FACTS.md section 3)
-PROBLEM_TYPES: Mapping[str, str] = MappingProxyType({
-    "client-forbidden": "client-not-enrolled",       # reason client-not-enrolled
-    "oauth1-permissions": "write-permission-missing",
-    "unsupported-authentication": "unsupported-authentication",
-    "usage-capped": "usage-capped",
-    "credits": "credits-depleted",
-})
+PROBLEM_TYPES: Mapping[str, str] = MappingProxyType(
+    {
+        "client-forbidden": "client-not-enrolled",  # reason client-not-enrolled
+        "oauth1-permissions": "write-permission-missing",
+        "unsupported-authentication": "unsupported-authentication",
+        "usage-capped": "usage-capped",
+        "credits": "credits-depleted",
+    }
+)
 
 #: OAuth 2.0 token endpoint `error` words (FACTS.md section 2); the description decides
 #: between the invalid_request cases, these are the fallbacks
-OAUTH2_ERRORS: Mapping[str, str] = MappingProxyType({
-    "invalid_request": "authorization-code-invalid",
-    "invalid_grant": "authorization-code-invalid",
-    "invalid_client": "invalid-client",
-    "unauthorized_client": "client-secret-rejected",
-    "invalid_scope": "missing-scopes",
-    "insufficient_scope": "missing-scopes",
-    "invalid_token": "oauth2-token-expired",
-})
+OAUTH2_ERRORS: Mapping[str, str] = MappingProxyType(
+    {
+        "invalid_request": "authorization-code-invalid",
+        "invalid_grant": "authorization-code-invalid",
+        "invalid_client": "invalid-client",
+        "unauthorized_client": "client-secret-rejected",
+        "invalid_scope": "missing-scopes",
+        "insufficient_scope": "missing-scopes",
+        "invalid_token": "oauth2-token-expired",
+    }
+)
 
 
 def related_codes(id: str) -> tuple[int | str, ...]:

@@ -34,8 +34,9 @@ class FlowError(Exception):
     """A login/token step failed. `diagnosis` is a catalog id (knowledge.py); the message is
     one sentence without secrets; `status` the HTTP status when X answered."""
 
-    def __init__(self, diagnosis: str, message: str, status: int | None = None,
-                 details: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, diagnosis: str, message: str, status: int | None = None, details: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.diagnosis = diagnosis
         self.message = message
@@ -64,14 +65,26 @@ class AccessTokens:
 
 #: (pattern in the body, diagnosis, what to tell the user) - FACTS.md section 2 PIN flow failures
 _FAILURES: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (re.compile(r'"code"\s*:\s*415\b|callback url not approved', re.I), "callback-not-approved",
-     "X refused the callback: the app sent a callback URL that is not registered for it"),
-    (re.compile(r'"code"\s*:\s*417\b|only support the oauth_callback value', re.I), "oob-required",
-     "X requires the out-of-band callback ('oob') for this app"),
-    (re.compile(r"invalid oauth_verifier|oauth_verifier.*invalid", re.I), "invalid-pin",
-     "X rejected the PIN: it is wrong, was already used, or expired - start the login again"),
-    (re.compile(r'"code"\s*:\s*32\b|could not authenticate you|api_error_code=32', re.I), "signature-rejected",
-     "X could not verify the request signature: the consumer key/secret pair is wrong or mismatched"),
+    (
+        re.compile(r'"code"\s*:\s*415\b|callback url not approved', re.I),
+        "callback-not-approved",
+        "X refused the callback: the app sent a callback URL that is not registered for it",
+    ),
+    (
+        re.compile(r'"code"\s*:\s*417\b|only support the oauth_callback value', re.I),
+        "oob-required",
+        "X requires the out-of-band callback ('oob') for this app",
+    ),
+    (
+        re.compile(r"invalid oauth_verifier|oauth_verifier.*invalid", re.I),
+        "invalid-pin",
+        "X rejected the PIN: it is wrong, was already used, or expired - start the login again",
+    ),
+    (
+        re.compile(r'"code"\s*:\s*32\b|could not authenticate you|api_error_code=32', re.I),
+        "signature-rejected",
+        "X could not verify the request signature: the consumer key/secret pair is wrong or mismatched",
+    ),
 )
 
 
@@ -101,8 +114,7 @@ def _form(response: httpx.Response) -> dict[str, str]:
 
 async def _post(client: httpx.AsyncClient, path: str, auth: httpx.Auth, data: dict[str, str]) -> httpx.Response:
     try:
-        return await xhttp.send(client, "POST", path, data=data, auth=auth,
-                                headers={"Accept": "*/*"}, retries=0)
+        return await xhttp.send(client, "POST", path, data=data, auth=auth, headers={"Accept": "*/*"}, retries=0)
     except xhttp.TransportFailure as exc:
         raise FlowError(exc.diagnosis, str(exc)) from None
     except xhttp.SigningError as exc:
@@ -129,9 +141,15 @@ class _ClientScope:
             await self._own.aclose()
 
 
-async def request_token(consumer_key: str, consumer_secret: str, *, api_base: str | None = None,
-                        client: httpx.AsyncClient | None = None, timeout: float = xhttp.DEFAULT_TIMEOUT,
-                        callback: str = "oob") -> RequestToken:
+async def request_token(
+    consumer_key: str,
+    consumer_secret: str,
+    *,
+    api_base: str | None = None,
+    client: httpx.AsyncClient | None = None,
+    timeout: float = xhttp.DEFAULT_TIMEOUT,
+    callback: str = "oob",
+) -> RequestToken:
     """Step 1: a request token for the out-of-band (PIN) flow."""
     remember(consumer_secret)
     async with _ClientScope(client, api_base, timeout) as c:
@@ -145,8 +163,12 @@ async def request_token(consumer_key: str, consumer_secret: str, *, api_base: st
             raise FlowError("x-server-error", "X answered the request-token call without a token", resp.status_code)
         remember(secret)
         base = str(c.base_url).rstrip("/")
-        return RequestToken(token=token, secret=secret, authorize_url=authorize_url(base, token),
-                            callback_confirmed=form.get("oauth_callback_confirmed") == "true")
+        return RequestToken(
+            token=token,
+            secret=secret,
+            authorize_url=authorize_url(base, token),
+            callback_confirmed=form.get("oauth_callback_confirmed") == "true",
+        )
 
 
 def clean_pin(pin: str) -> str:
@@ -157,9 +179,16 @@ def clean_pin(pin: str) -> str:
     return digits
 
 
-async def exchange_pin(consumer_key: str, consumer_secret: str, req: RequestToken, pin: str, *,
-                       api_base: str | None = None, client: httpx.AsyncClient | None = None,
-                       timeout: float = xhttp.DEFAULT_TIMEOUT) -> AccessTokens:
+async def exchange_pin(
+    consumer_key: str,
+    consumer_secret: str,
+    req: RequestToken,
+    pin: str,
+    *,
+    api_base: str | None = None,
+    client: httpx.AsyncClient | None = None,
+    timeout: float = xhttp.DEFAULT_TIMEOUT,
+) -> AccessTokens:
     """Step 3: the PIN -> the user's access token and secret (they never expire)."""
     verifier = clean_pin(pin)
     async with _ClientScope(client, api_base, timeout) as c:
@@ -172,12 +201,12 @@ async def exchange_pin(consumer_key: str, consumer_secret: str, req: RequestToke
         if not tok or not sec:
             raise FlowError("x-server-error", "X answered the access-token call without tokens", resp.status_code)
         remember(tok, sec)
-        return AccessTokens(access_token=tok, access_token_secret=sec, user_id=form.get("user_id"),
-                            screen_name=form.get("screen_name"))
+        return AccessTokens(
+            access_token=tok, access_token_secret=sec, user_id=form.get("user_id"), screen_name=form.get("screen_name")
+        )
 
 
-def store_tokens(store: Any, profile_name: str, consumer_key: str, consumer_secret: str,
-                 tokens: AccessTokens) -> Any:
+def store_tokens(store: Any, profile_name: str, consumer_key: str, consumer_secret: str, tokens: AccessTokens) -> Any:
     """Save a PIN login's result into a profile (created if missing) as a new generation."""
     from xkeys.core.kinds import Kind
     from xkeys.core.store import Profile, infer_auth_path
@@ -186,9 +215,12 @@ def store_tokens(store: Any, profile_name: str, consumer_key: str, consumer_secr
         prof = store.load(profile_name)
     else:
         prof = Profile(name=profile_name)
-    for kind, value in ((Kind.CONSUMER_KEY, consumer_key), (Kind.CONSUMER_SECRET, consumer_secret),
-                        (Kind.ACCESS_TOKEN, tokens.access_token),
-                        (Kind.ACCESS_TOKEN_SECRET, tokens.access_token_secret)):
+    for kind, value in (
+        (Kind.CONSUMER_KEY, consumer_key),
+        (Kind.CONSUMER_SECRET, consumer_secret),
+        (Kind.ACCESS_TOKEN, tokens.access_token),
+        (Kind.ACCESS_TOKEN_SECRET, tokens.access_token_secret),
+    ):
         prof.values[kind] = value
     if tokens.screen_name:
         prof.extra["screen_name"] = tokens.screen_name

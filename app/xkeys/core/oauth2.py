@@ -85,23 +85,33 @@ def parse_scopes(scopes: str | None) -> tuple[str, ...]:
     out = tuple(dict.fromkeys(s for s in scopes.replace(",", " ").split() if s))
     unknown = [s for s in out if s not in KNOWN_SCOPES]
     if unknown:
-        raise FlowError("missing-scopes", f"unknown scope(s): {', '.join(unknown)} (X's scopes: "
-                        f"{', '.join(sorted(KNOWN_SCOPES))})")
+        raise FlowError(
+            "missing-scopes", f"unknown scope(s): {', '.join(unknown)} (X's scopes: {', '.join(sorted(KNOWN_SCOPES))})"
+        )
     return out
 
 
 def check_redirect_uri(uri: str) -> str:
     parts = urlsplit(uri)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FlowError("redirect-uri-mismatch", "the redirect URI must be an http(s) URL registered in the app's "
-                        "User authentication settings, e.g. http://127.0.0.1:8765/callback")
+        raise FlowError(
+            "redirect-uri-mismatch",
+            "the redirect URI must be an http(s) URL registered in the app's "
+            "User authentication settings, e.g. http://127.0.0.1:8765/callback",
+        )
     if parts.query or parts.fragment:
         raise FlowError("redirect-uri-mismatch", "the redirect URI must not carry a query or fragment")
     return uri
 
 
-def start(client_id: str, redirect_uri: str, scopes: tuple[str, ...] = DEFAULT_SCOPES, *,
-          api_base: str | None = None, state: str | None = None) -> PkceStart:
+def start(
+    client_id: str,
+    redirect_uri: str,
+    scopes: tuple[str, ...] = DEFAULT_SCOPES,
+    *,
+    api_base: str | None = None,
+    state: str | None = None,
+) -> PkceStart:
     """The authorize URL with a fresh state and a S256 PKCE challenge (oauthlib)."""
     from oauthlib.oauth2 import WebApplicationClient
 
@@ -113,12 +123,22 @@ def start(client_id: str, redirect_uri: str, scopes: tuple[str, ...] = DEFAULT_S
     st = state or secrets.token_urlsafe(24)
     # built here rather than by oauthlib's prepare_request_uri, which refuses http:// endpoints
     # (the sandbox on 127.0.0.1); the parameters are the ones FACTS.md section 2 lists
-    query = urlencode({"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri,
-                       "scope": " ".join(scopes), "state": st, "code_challenge": challenge,
-                       "code_challenge_method": "S256"}, quote_via=quote)
+    query = urlencode(
+        {
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": redirect_uri,
+            "scope": " ".join(scopes),
+            "state": st,
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        },
+        quote_via=quote,
+    )
     url = f"{authorize_endpoint(base)}?{query}"
-    return PkceStart(url=url, state=st, code_verifier=verifier, redirect_uri=redirect_uri,
-                     scopes=tuple(scopes), client_id=client_id)
+    return PkceStart(
+        url=url, state=st, code_verifier=verifier, redirect_uri=redirect_uri, scopes=tuple(scopes), client_id=client_id
+    )
 
 
 def code_from_redirect(redirected: str, expected_state: str) -> str:
@@ -129,8 +149,11 @@ def code_from_redirect(redirected: str, expected_state: str) -> str:
     elif "=" in text:
         query = text
     else:
-        raise FlowError("authorization-code-invalid", "that is not the redirected URL: paste the whole address "
-                        "of the page X sent your browser to (it contains ?state=...&code=...)")
+        raise FlowError(
+            "authorization-code-invalid",
+            "that is not the redirected URL: paste the whole address "
+            "of the page X sent your browser to (it contains ?state=...&code=...)",
+        )
     query = query.split("#", 1)[0]
     params = {k: v[0] for k, v in parse_qs(query, keep_blank_values=True).items()}
     if params.get("error"):
@@ -140,8 +163,11 @@ def code_from_redirect(redirected: str, expected_state: str) -> str:
             raise FlowError("unknown", "the authorization was cancelled on the consent page")
         raise FlowError("authorization-code-invalid", f"X sent back error {err!r} {scrub(desc)[:120]}".strip())
     if params.get("state") != expected_state:
-        raise FlowError("authorization-code-invalid", "the state in the redirected URL does not match this login "
-                        "(a URL from another attempt, or tampered): start the login again")
+        raise FlowError(
+            "authorization-code-invalid",
+            "the state in the redirected URL does not match this login "
+            "(a URL from another attempt, or tampered): start the login again",
+        )
     code = params.get("code")
     if not code:
         raise FlowError("authorization-code-invalid", "the redirected URL has no code")
@@ -153,16 +179,36 @@ def code_from_redirect(redirected: str, expected_state: str) -> str:
 
 #: (error, phrase in error_description, diagnosis, message) - FACTS.md section 2
 _TOKEN_FAILURES: tuple[tuple[str, str, str, str], ...] = (
-    ("invalid_request", "redirect uri", "redirect-uri-mismatch",
-     "the redirect URI does not match the one used to authorize (it must match exactly, and be registered)"),
-    ("invalid_request", "authorization code", "authorization-code-invalid",
-     "the authorization code is invalid: it expires after 30 seconds and works once"),
-    ("invalid_request", "value passed for the token", "refresh-token-invalid",
-     "the refresh token is invalid: it was used already (they rotate on every refresh) or revoked"),
-    ("unauthorized_client", "", "client-secret-rejected",
-     "X rejected the client authentication: wrong Client Secret, or a secret sent for a public (Native) app"),
-    ("invalid_client", "", "invalid-client",
-     "X does not know this Client ID (a consumer key or bearer pasted as Client ID?)"),
+    (
+        "invalid_request",
+        "redirect uri",
+        "redirect-uri-mismatch",
+        "the redirect URI does not match the one used to authorize (it must match exactly, and be registered)",
+    ),
+    (
+        "invalid_request",
+        "authorization code",
+        "authorization-code-invalid",
+        "the authorization code is invalid: it expires after 30 seconds and works once",
+    ),
+    (
+        "invalid_request",
+        "value passed for the token",
+        "refresh-token-invalid",
+        "the refresh token is invalid: it was used already (they rotate on every refresh) or revoked",
+    ),
+    (
+        "unauthorized_client",
+        "",
+        "client-secret-rejected",
+        "X rejected the client authentication: wrong Client Secret, or a secret sent for a public (Native) app",
+    ),
+    (
+        "invalid_client",
+        "",
+        "invalid-client",
+        "X does not know this Client ID (a consumer key or bearer pasted as Client ID?)",
+    ),
 )
 
 
@@ -180,8 +226,9 @@ def token_failure(response: httpx.Response, step: str) -> FlowError:
                     diag, msg = "refresh-token-invalid", _TOKEN_FAILURES[2][3]
                 return FlowError(diag, f"{msg} (HTTP {response.status_code})", response.status_code)
         if err == "invalid_request" and step == "refresh":
-            return FlowError("refresh-token-invalid", f"{_TOKEN_FAILURES[2][3]} (HTTP {response.status_code})",
-                             response.status_code)
+            return FlowError(
+                "refresh-token-invalid", f"{_TOKEN_FAILURES[2][3]} (HTTP {response.status_code})", response.status_code
+            )
     from xkeys.core.explain import from_response
 
     exp = from_response(response.status_code, dict(response.headers), response.text[:4000])
@@ -190,8 +237,9 @@ def token_failure(response: httpx.Response, step: str) -> FlowError:
     return FlowError(diag, f"{scrub(title)} (at {step})", response.status_code)
 
 
-async def _token_call(client: httpx.AsyncClient, path: str, data: dict[str, str], client_id: str,
-                      client_secret: str | None) -> httpx.Response:
+async def _token_call(
+    client: httpx.AsyncClient, path: str, data: dict[str, str], client_id: str, client_secret: str | None
+) -> httpx.Response:
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     if client_secret:
         headers["Authorization"] = xhttp.basic_auth_header(client_id, client_secret)
@@ -224,12 +272,23 @@ def _token_set(response: httpx.Response, requested: tuple[str, ...], now: float 
     return ts
 
 
-async def exchange(start_info: PkceStart, code: str, *, client_secret: str | None = None,
-                   api_base: str | None = None, client: httpx.AsyncClient | None = None,
-                   timeout: float = xhttp.DEFAULT_TIMEOUT) -> TokenSet:
+async def exchange(
+    start_info: PkceStart,
+    code: str,
+    *,
+    client_secret: str | None = None,
+    api_base: str | None = None,
+    client: httpx.AsyncClient | None = None,
+    timeout: float = xhttp.DEFAULT_TIMEOUT,
+) -> TokenSet:
     """The authorization code -> access (+ refresh) token."""
-    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": start_info.redirect_uri,
-            "code_verifier": start_info.code_verifier, "client_id": start_info.client_id}
+    data = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": start_info.redirect_uri,
+        "code_verifier": start_info.code_verifier,
+        "client_id": start_info.client_id,
+    }
     async with _ClientScope(client, api_base, timeout) as c:
         resp = await _token_call(c, TOKEN_PATH, data, start_info.client_id, client_secret)
         if resp.status_code != 200:
@@ -237,9 +296,15 @@ async def exchange(start_info: PkceStart, code: str, *, client_secret: str | Non
         return _token_set(resp, start_info.scopes, None)
 
 
-async def refresh(client_id: str, refresh_token: str, *, client_secret: str | None = None,
-                  api_base: str | None = None, client: httpx.AsyncClient | None = None,
-                  timeout: float = xhttp.DEFAULT_TIMEOUT) -> TokenSet:
+async def refresh(
+    client_id: str,
+    refresh_token: str,
+    *,
+    client_secret: str | None = None,
+    api_base: str | None = None,
+    client: httpx.AsyncClient | None = None,
+    timeout: float = xhttp.DEFAULT_TIMEOUT,
+) -> TokenSet:
     """A new access token and a new refresh token (the old refresh token is dead from now on)."""
     remember(refresh_token)
     data = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": client_id}
@@ -250,9 +315,16 @@ async def refresh(client_id: str, refresh_token: str, *, client_secret: str | No
         return _token_set(resp, (), None)
 
 
-async def revoke(client_id: str, token: str, *, token_type_hint: str = "access_token",
-                 client_secret: str | None = None, api_base: str | None = None,
-                 client: httpx.AsyncClient | None = None, timeout: float = xhttp.DEFAULT_TIMEOUT) -> bool:
+async def revoke(
+    client_id: str,
+    token: str,
+    *,
+    token_type_hint: str = "access_token",
+    client_secret: str | None = None,
+    api_base: str | None = None,
+    client: httpx.AsyncClient | None = None,
+    timeout: float = xhttp.DEFAULT_TIMEOUT,
+) -> bool:
     """Revoke a token; True when X confirms (`{"revoked": true}`)."""
     remember(token)
     data = {"token": token, "token_type_hint": token_type_hint, "client_id": client_id}
@@ -268,6 +340,7 @@ async def revoke(client_id: str, token: str, *, token_type_hint: str = "access_t
 
 
 # ------------------------------------------------------------------------------ loopback server
+
 
 def loopback_target(redirect_uri: str) -> tuple[str, int, str] | None:
     """(bind host, port, path) when the redirect URI points at this machine over http, else None
@@ -290,8 +363,10 @@ def loopback_target(redirect_uri: str) -> tuple[str, int, str] | None:
     return bind, port, parts.path or "/"
 
 
-_DONE_PAGE = ("<!doctype html><html><head><meta charset='utf-8'><title>xkeys</title></head><body>"
-              "<h1>{title}</h1><p>{text}</p></body></html>")
+_DONE_PAGE = (
+    "<!doctype html><html><head><meta charset='utf-8'><title>xkeys</title></head><body>"
+    "<h1>{title}</h1><p>{text}</p></body></html>"
+)
 
 
 class LoopbackServer:
@@ -300,8 +375,11 @@ class LoopbackServer:
     def __init__(self, redirect_uri: str) -> None:
         target = loopback_target(redirect_uri)
         if target is None:
-            raise FlowError("redirect-uri-mismatch", "the redirect URI is not an http://127.0.0.1 / localhost "
-                            "address, so xkeys cannot catch it here: paste the redirected URL instead")
+            raise FlowError(
+                "redirect-uri-mismatch",
+                "the redirect URI is not an http://127.0.0.1 / localhost "
+                "address, so xkeys cannot catch it here: paste the redirected URL instead",
+            )
         self.host, self.port, self.path = target
         self.redirect_uri = redirect_uri
         self._server: asyncio.AbstractServer | None = None
@@ -320,8 +398,11 @@ class LoopbackServer:
             else:
                 self._server = await asyncio.start_server(self._handle, self.host, self.port)
         except OSError as exc:
-            raise FlowError("redirect-uri-mismatch", f"cannot listen on {self.host}:{self.port} for the redirect "
-                            f"({exc.strerror or type(exc).__name__}); free the port or use --no-browser") from None
+            raise FlowError(
+                "redirect-uri-mismatch",
+                f"cannot listen on {self.host}:{self.port} for the redirect "
+                f"({exc.strerror or type(exc).__name__}); free the port or use --no-browser",
+            ) from None
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -336,9 +417,12 @@ class LoopbackServer:
         try:
             return await asyncio.wait_for(asyncio.shield(self._result), timeout)
         except asyncio.TimeoutError:
-            raise FlowError("redirect-uri-mismatch", f"no redirect reached {self.redirect_uri} within {int(timeout)} s "
-                            "(is this the redirect URI registered for the app? on a headless machine use "
-                            "--no-browser and paste the URL)") from None
+            raise FlowError(
+                "redirect-uri-mismatch",
+                f"no redirect reached {self.redirect_uri} within {int(timeout)} s "
+                "(is this the redirect URI registered for the app? on a headless machine use "
+                "--no-browser and paste the URL)",
+            ) from None
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -357,8 +441,12 @@ class LoopbackServer:
             params = parse_qs(query)
             if "code" in params or "error" in params:
                 ok = "code" in params
-                await self._reply(writer, 200, "Done - you can close this tab" if ok else "Authorization not given",
-                                  "xkeys received the answer from X; return to your terminal.")
+                await self._reply(
+                    writer,
+                    200,
+                    "Done - you can close this tab" if ok else "Authorization not given",
+                    "xkeys received the answer from X; return to your terminal.",
+                )
                 if self._result is not None and not self._result.done():
                     self._result.set_result(self.redirect_uri.split("?", 1)[0] + "?" + query)
             else:
@@ -373,21 +461,27 @@ class LoopbackServer:
     async def _reply(writer: asyncio.StreamWriter, status: int, title: str, text: str) -> None:
         body = _DONE_PAGE.format(title=html.escape(title), text=html.escape(text)).encode()
         reason = {200: "OK", 400: "Bad Request", 404: "Not Found"}.get(status, "OK")
-        writer.write(f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\n"
-                     f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+        writer.write(
+            f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+            + body
+        )
         with contextlib.suppress(Exception):
             await writer.drain()
 
 
 def token_values(ts: TokenSet) -> dict[str, Any]:
     """Non-secret facts of a token set, for the profile's metadata."""
-    return {"scopes": list(ts.scopes), "oauth2_expires_at": ts.expires_at,
-            "missing_scopes": list(ts.missing_scopes)}
+    return {"scopes": list(ts.scopes), "oauth2_expires_at": ts.expires_at, "missing_scopes": list(ts.missing_scopes)}
 
 
-async def fetch_username(access_token: str, *, api_base: str | None = None,
-                         client: httpx.AsyncClient | None = None,
-                         timeout: float = xhttp.DEFAULT_TIMEOUT) -> tuple[str | None, str | None]:
+async def fetch_username(
+    access_token: str,
+    *,
+    api_base: str | None = None,
+    client: httpx.AsyncClient | None = None,
+    timeout: float = xhttp.DEFAULT_TIMEOUT,
+) -> tuple[str | None, str | None]:
     """(user id, username) of a user token via GET /2/users/me; (None, None) when it fails."""
     async with _ClientScope(client, api_base, timeout) as c:
         try:
@@ -401,8 +495,17 @@ async def fetch_username(access_token: str, *, api_base: str | None = None,
     return (str(user["id"]) if user.get("id") else None, str(user["username"]) if user.get("username") else None)
 
 
-def store_tokens(store: Any, profile_name: str, client_id: str, client_secret: str | None, redirect_uri: str | None,
-                 ts: TokenSet, *, reason: str, user: tuple[str | None, str | None] = (None, None)) -> Any:
+def store_tokens(
+    store: Any,
+    profile_name: str,
+    client_id: str,
+    client_secret: str | None,
+    redirect_uri: str | None,
+    ts: TokenSet,
+    *,
+    reason: str,
+    user: tuple[str | None, str | None] = (None, None),
+) -> Any:
     """Save OAuth 2.0 tokens into a profile (created if missing) as a new generation.
 
     Called right after a token answer - for a refresh, before anything else - because the old

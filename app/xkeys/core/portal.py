@@ -93,10 +93,29 @@ APP_TYPE_PUBLIC = "Native App"
 
 #: every OAuth 2.0 scope X defines (FACTS.md §2 "Scopes")
 ALL_SCOPES: tuple[str, ...] = (
-    "tweet.read", "tweet.write", "tweet.moderate.write", "users.read", "users.email",
-    "follows.read", "follows.write", "offline.access", "space.read", "mute.read", "mute.write",
-    "like.read", "like.write", "list.read", "list.write", "block.read", "block.write",
-    "bookmark.read", "bookmark.write", "dm.read", "dm.write", "media.write", "timeline.read",
+    "tweet.read",
+    "tweet.write",
+    "tweet.moderate.write",
+    "users.read",
+    "users.email",
+    "follows.read",
+    "follows.write",
+    "offline.access",
+    "space.read",
+    "mute.read",
+    "mute.write",
+    "like.read",
+    "like.write",
+    "list.read",
+    "list.write",
+    "block.read",
+    "block.write",
+    "bookmark.read",
+    "bookmark.write",
+    "dm.read",
+    "dm.write",
+    "media.write",
+    "timeline.read",
 )
 
 
@@ -116,11 +135,23 @@ def scopes_for(permission: Permission, *, offline: bool = True) -> tuple[str, ..
 
 #: the credential fields each path collects, in the order the portal shows them (FACTS.md §4 step 5)
 PATH_FIELDS: dict[AuthPath, tuple[Kind, ...]] = {
-    AuthPath.USER_TOKENS: (Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET, Kind.BEARER_TOKEN,
-                           Kind.ACCESS_TOKEN, Kind.ACCESS_TOKEN_SECRET),
+    AuthPath.USER_TOKENS: (
+        Kind.CONSUMER_KEY,
+        Kind.CONSUMER_SECRET,
+        Kind.BEARER_TOKEN,
+        Kind.ACCESS_TOKEN,
+        Kind.ACCESS_TOKEN_SECRET,
+    ),
     AuthPath.OAUTH2: (Kind.CLIENT_ID, Kind.CLIENT_SECRET),
-    AuthPath.BOTH: (Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET, Kind.BEARER_TOKEN,
-                    Kind.ACCESS_TOKEN, Kind.ACCESS_TOKEN_SECRET, Kind.CLIENT_ID, Kind.CLIENT_SECRET),
+    AuthPath.BOTH: (
+        Kind.CONSUMER_KEY,
+        Kind.CONSUMER_SECRET,
+        Kind.BEARER_TOKEN,
+        Kind.ACCESS_TOKEN,
+        Kind.ACCESS_TOKEN_SECRET,
+        Kind.CLIENT_ID,
+        Kind.CLIENT_SECRET,
+    ),
 }
 
 
@@ -131,11 +162,11 @@ class Preset:
     id: str
     name: str
     summary: str
-    auth_path: AuthPath | None          # None: the user chooses (custom)
-    permission: Permission | None       # None: derived from the user's answer
-    callback_url: str | None            # None: derived from the path
+    auth_path: AuthPath | None  # None: the user chooses (custom)
+    permission: Permission | None  # None: derived from the user's answer
+    callback_url: str | None  # None: derived from the path
     website_url: str
-    scopes: tuple[str, ...] | None      # None: derived (scopes_for)
+    scopes: tuple[str, ...] | None  # None: derived (scopes_for)
     app_type: str = APP_TYPE_CONFIDENTIAL
     #: fields the integrator asks for (None: the path's fields)
     fields: tuple[Kind, ...] | None = None
@@ -156,8 +187,16 @@ PRESETS: dict[str, Preset] = {
         permission=Permission.READ_WRITE_DM,
         callback_url="https://api.social-api.ai/oauth/callback/twitter",
         website_url="https://social-api.ai",
-        scopes=("tweet.read", "tweet.write", "tweet.moderate.write", "users.read",
-                "dm.read", "dm.write", "like.write", "offline.access"),
+        scopes=(
+            "tweet.read",
+            "tweet.write",
+            "tweet.moderate.write",
+            "users.read",
+            "dm.read",
+            "dm.write",
+            "like.write",
+            "offline.access",
+        ),
         fields=(Kind.CLIENT_ID, Kind.CLIENT_SECRET),
         handoff=(
             "In the SocialAPI dashboard open Settings > Twitter integration.",
@@ -176,8 +215,13 @@ PRESETS: dict[str, Preset] = {
         callback_url=PLACEHOLDER_CALLBACK,
         website_url="https://example.com",
         scopes=None,
-        fields=(Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET, Kind.BEARER_TOKEN,
-                Kind.ACCESS_TOKEN, Kind.ACCESS_TOKEN_SECRET),
+        fields=(
+            Kind.CONSUMER_KEY,
+            Kind.CONSUMER_SECRET,
+            Kind.BEARER_TOKEN,
+            Kind.ACCESS_TOKEN,
+            Kind.ACCESS_TOKEN_SECRET,
+        ),
         optional=(Kind.ACCESS_TOKEN, Kind.ACCESS_TOKEN_SECRET),
         handoff=(
             "In Carapace open Dashboard > Connections, find Twitter / X and click Connect.",
@@ -245,15 +289,15 @@ class CopyValue:
 class PortalStep:
     id: str
     title: str
-    url: str                           # where to go ("open in browser")
-    where: str                         # breadcrumb inside the console
-    clicks: tuple[str, ...] = ()       # labels to click, in order
+    url: str  # where to go ("open in browser")
+    where: str  # breadcrumb inside the console
+    clicks: tuple[str, ...] = ()  # labels to click, in order
     choices: tuple[Choice, ...] = ()
     values: tuple[CopyValue, ...] = ()
-    collect: tuple[Kind, ...] = ()     # credentials this step shows (copy them into xkeys)
-    checklist: tuple[str, ...] = ()    # what the user ticks before moving on
+    collect: tuple[Kind, ...] = ()  # credentials this step shows (copy them into xkeys)
+    checklist: tuple[str, ...] = ()  # what the user ticks before moving on
     warnings: tuple[str, ...] = ()
-    source: str = ""                   # FACTS.md reference
+    source: str = ""  # FACTS.md reference
 
 
 @dataclass(frozen=True)
@@ -266,7 +310,7 @@ class Plan:
     callback_url: str
     website_url: str
     app_type: str
-    scopes: tuple[str, ...]             # empty for OAuth 1.0a only
+    scopes: tuple[str, ...]  # empty for OAuth 1.0a only
     fields: tuple[Kind, ...]
     optional: tuple[Kind, ...]
     steps: tuple[PortalStep, ...] = field(default=())
@@ -315,8 +359,7 @@ def _steps(plan: Plan) -> tuple[PortalStep, ...]:
                 "I am signed in with the X account the app should belong to",
             ),
             warnings=(
-                "console.x.ai is xAI's Grok API, not the X API: keys from there start with "
-                "'xai-' and never work here.",
+                "console.x.ai is xAI's Grok API, not the X API: keys from there start with 'xai-' and never work here.",
                 "developer.x.com and developer.twitter.com redirect to console.x.com - that is expected.",
             ),
             source="FACTS.md §4 step 1",
@@ -327,12 +370,19 @@ def _steps(plan: Plan) -> tuple[PortalStep, ...]:
             title="Create a Project, then an App inside it",
             url=CONSOLE_URL,
             where="console.x.com > Projects & Apps",
-            clicks=("Projects & Apps", "Create Project", "(inside the new Project) Add App",
-                    "Click the App in the Apps sidebar to open its detail panel"),
+            clicks=(
+                "Projects & Apps",
+                "Create Project",
+                "(inside the new Project) Add App",
+                "Click the App in the Apps sidebar to open its detail panel",
+            ),
             choices=(
                 Choice("Project", "any name, e.g. the bot's or brand's name"),
-                Choice("App", "created INSIDE the Project",
-                       "an App outside a Project is refused by every v2 endpoint (client-not-enrolled)"),
+                Choice(
+                    "App",
+                    "created INSIDE the Project",
+                    "an App outside a Project is refused by every v2 endpoint (client-not-enrolled)",
+                ),
             ),
             checklist=(
                 "The Project exists",
@@ -350,8 +400,7 @@ def _steps(plan: Plan) -> tuple[PortalStep, ...]:
             clicks=("Billing", "Add credits (if the balance is $0)"),
             choices=(
                 Choice("Package", "Pay-per-use (or your paid plan)"),
-                Choice("Credit balance", "more than $0",
-                       "with a $0 balance every call answers 402 - not a wrong tier"),
+                Choice("Credit balance", "more than $0", "with a $0 balance every call answers 402 - not a wrong tier"),
             ),
             checklist=(
                 "The Project is on a package (pay-per-use or a plan)",
@@ -362,10 +411,14 @@ def _steps(plan: Plan) -> tuple[PortalStep, ...]:
     ]
     # FACTS.md §4 step 4
     choices = [
-        Choice("App permissions", perm,
-               "tokens keep the permission they were created with" if plan.uses_oauth1 else ""),
-        Choice("Type of App", plan.app_type,
-               "confidential: you get a Client Secret" if plan.app_type == APP_TYPE_CONFIDENTIAL else ""),
+        Choice(
+            "App permissions", perm, "tokens keep the permission they were created with" if plan.uses_oauth1 else ""
+        ),
+        Choice(
+            "Type of App",
+            plan.app_type,
+            "confidential: you get a Client Secret" if plan.app_type == APP_TYPE_CONFIDENTIAL else "",
+        ),
         Choice("Callback URI / Redirect URL", plan.callback_url, "exact match, no trailing slash"),
         Choice("Website URL", plan.website_url),
     ]
@@ -380,73 +433,99 @@ def _steps(plan: Plan) -> tuple[PortalStep, ...]:
         "Website URL filled",
     ]
     if plan.scopes:
-        choices.append(Choice("Scopes (if the form shows them)", " ".join(plan.scopes),
-                              "a missing scope makes sign-in succeed and later calls fail with 403"))
+        choices.append(
+            Choice(
+                "Scopes (if the form shows them)",
+                " ".join(plan.scopes),
+                "a missing scope makes sign-in succeed and later calls fail with 403",
+            )
+        )
         values.append(CopyValue("Scopes", " ".join(plan.scopes), f"{len(plan.scopes)} scopes"))
         checklist.append(f"All {len(plan.scopes)} scopes enabled")
     if plan.uses_oauth1:
         choices.append(Choice("OAuth 1.0a", "on", "OAuth 1.0a and OAuth 2.0 are separate toggles"))
         checklist.append("OAuth 1.0a is switched on")
     checklist.append("Clicked Save")
-    steps.append(PortalStep(
-        id="user-auth",
-        title="Set up User authentication settings",
-        url=CONSOLE_URL,
-        where="console.x.com > your App > Settings > User authentication settings",
-        clicks=("your App", "User authentication settings", "Set up", "Save"),
-        choices=tuple(choices),
-        values=tuple(values),
-        checklist=tuple(checklist),
-        source="FACTS.md §4 step 4",
-    ))
+    steps.append(
+        PortalStep(
+            id="user-auth",
+            title="Set up User authentication settings",
+            url=CONSOLE_URL,
+            where="console.x.com > your App > Settings > User authentication settings",
+            clicks=("your App", "User authentication settings", "Set up", "Save"),
+            choices=tuple(choices),
+            values=tuple(values),
+            checklist=tuple(checklist),
+            source="FACTS.md §4 step 4",
+        )
+    )
     # FACTS.md §4 steps 5 and 6
     if plan.uses_oauth1:
-        steps.append(PortalStep(
-            id="keys-oauth1",
-            title="Copy the Consumer Keys, Bearer Token and Access Token",
-            url=CONSOLE_URL,
-            where="console.x.com > your App > Keys and tokens",
-            clicks=("Keys and tokens", "Consumer Keys: Regenerate (or Reveal) API Key and Secret",
-                    "Bearer Token: Generate", "Access Token and Secret: Generate"),
-            collect=(Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET, Kind.BEARER_TOKEN,
-                     Kind.ACCESS_TOKEN, Kind.ACCESS_TOKEN_SECRET),
-            checklist=(
-                "API Key and API Key Secret copied from the same generation",
-                "Bearer Token copied (starts with AAAA)",
-                f"Access Token says \"Created with {perm} permissions\""
-                if plan.permission is not Permission.READ else "Access Token and Secret copied",
-            ),
-            warnings=(
-                "Secrets are shown once: copy them straight into the next screen.",
-                "Changed the App permissions after generating the Access Token? Regenerate it: "
-                "tokens keep the permission they were created with.",
-                "Regenerating the API Key invalidates the old Bearer Token and Access Tokens.",
-            ),
-            source="FACTS.md §4 steps 5-6",
-        ))
+        steps.append(
+            PortalStep(
+                id="keys-oauth1",
+                title="Copy the Consumer Keys, Bearer Token and Access Token",
+                url=CONSOLE_URL,
+                where="console.x.com > your App > Keys and tokens",
+                clicks=(
+                    "Keys and tokens",
+                    "Consumer Keys: Regenerate (or Reveal) API Key and Secret",
+                    "Bearer Token: Generate",
+                    "Access Token and Secret: Generate",
+                ),
+                collect=(
+                    Kind.CONSUMER_KEY,
+                    Kind.CONSUMER_SECRET,
+                    Kind.BEARER_TOKEN,
+                    Kind.ACCESS_TOKEN,
+                    Kind.ACCESS_TOKEN_SECRET,
+                ),
+                checklist=(
+                    "API Key and API Key Secret copied from the same generation",
+                    "Bearer Token copied (starts with AAAA)",
+                    f'Access Token says "Created with {perm} permissions"'
+                    if plan.permission is not Permission.READ
+                    else "Access Token and Secret copied",
+                ),
+                warnings=(
+                    "Secrets are shown once: copy them straight into the next screen.",
+                    "Changed the App permissions after generating the Access Token? Regenerate it: "
+                    "tokens keep the permission they were created with.",
+                    "Regenerating the API Key invalidates the old Bearer Token and Access Tokens.",
+                ),
+                source="FACTS.md §4 steps 5-6",
+            )
+        )
     if plan.uses_oauth2:
-        steps.append(PortalStep(
-            id="keys-oauth2",
-            title="Copy the OAuth 2.0 Client ID and Client Secret",
-            url=CONSOLE_URL,
-            where="console.x.com > your App > Keys and tokens > OAuth 2.0 Client ID and Client Secret",
-            clicks=("Keys and tokens", "OAuth 2.0 Client ID and Client Secret", "Regenerate (if the secret is lost)"),
-            collect=(Kind.CLIENT_ID, Kind.CLIENT_SECRET),
-            checklist=(
-                "Client ID copied (not the API Key, not the Bearer Token)",
-                "Client Secret copied",
-            ),
-            warnings=(
-                "The section appears only after User authentication settings are saved.",
-                "The Client Secret is shown once; regenerating it signs out every connected account.",
-            ),
-            source="FACTS.md §4 step 5; §2 (client secret rotation)",
-        ))
+        steps.append(
+            PortalStep(
+                id="keys-oauth2",
+                title="Copy the OAuth 2.0 Client ID and Client Secret",
+                url=CONSOLE_URL,
+                where="console.x.com > your App > Keys and tokens > OAuth 2.0 Client ID and Client Secret",
+                clicks=(
+                    "Keys and tokens",
+                    "OAuth 2.0 Client ID and Client Secret",
+                    "Regenerate (if the secret is lost)",
+                ),
+                collect=(Kind.CLIENT_ID, Kind.CLIENT_SECRET),
+                checklist=(
+                    "Client ID copied (not the API Key, not the Bearer Token)",
+                    "Client Secret copied",
+                ),
+                warnings=(
+                    "The section appears only after User authentication settings are saved.",
+                    "The Client Secret is shown once; regenerating it signs out every connected account.",
+                ),
+                source="FACTS.md §4 step 5; §2 (client secret rotation)",
+            )
+        )
     return tuple(steps)
 
 
-def make_plan(preset: str | Preset = "custom", auth_path: AuthPath | str | None = None,
-              permission: Permission | str | None = None) -> Plan:
+def make_plan(
+    preset: str | Preset = "custom", auth_path: AuthPath | str | None = None, permission: Permission | str | None = None
+) -> Plan:
     """Answer -> plan. A preset's own requirements win over the arguments; for `custom`,
     `auth_path` defaults to OAuth 1.0a user tokens and `permission` to Read and write."""
     p = PRESETS[preset] if isinstance(preset, str) else preset
@@ -459,13 +538,22 @@ def make_plan(preset: str | Preset = "custom", auth_path: AuthPath | str | None 
     else:
         scopes = scopes_for(perm) if uses_oauth2 else ()
     fields = p.fields or PATH_FIELDS[path]
-    plan = Plan(preset=p, auth_path=path, permission=perm, callback_url=callback,
-                website_url=p.website_url, app_type=p.app_type, scopes=tuple(scopes),
-                fields=tuple(fields), optional=tuple(p.optional))
+    plan = Plan(
+        preset=p,
+        auth_path=path,
+        permission=perm,
+        callback_url=callback,
+        website_url=p.website_url,
+        app_type=p.app_type,
+        scopes=tuple(scopes),
+        fields=tuple(fields),
+        optional=tuple(p.optional),
+    )
     return Plan(**{**plan.__dict__, "steps": _steps(plan)})
 
 
 # --- rotation: what regenerating each credential invalidates (FACTS.md §1, §2, §4 steps 5-6) ---
+
 
 @dataclass(frozen=True)
 class Rotation:
@@ -479,7 +567,8 @@ class Rotation:
 
 ROTATIONS: dict[str, Rotation] = {
     "consumer": Rotation(
-        "consumer", "API Key and Secret",
+        "consumer",
+        "API Key and Secret",
         (Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET),
         (Kind.BEARER_TOKEN, Kind.ACCESS_TOKEN, Kind.ACCESS_TOKEN_SECRET),
         "The old pair stops working at once; the Bearer Token (derived from the pair) and every "
@@ -487,20 +576,26 @@ ROTATIONS: dict[str, Rotation] = {
         ("Keys and tokens", "Consumer Keys", "Regenerate"),
     ),
     "bearer": Rotation(
-        "bearer", "Bearer Token",
-        (Kind.BEARER_TOKEN,), (),
+        "bearer",
+        "Bearer Token",
+        (Kind.BEARER_TOKEN,),
+        (),
         "The old Bearer Token stops working; user tokens are not affected.",
         ("Keys and tokens", "Bearer Token", "Regenerate"),
     ),
     "access": Rotation(
-        "access", "Access Token and Secret",
-        (Kind.ACCESS_TOKEN, Kind.ACCESS_TOKEN_SECRET), (),
+        "access",
+        "Access Token and Secret",
+        (Kind.ACCESS_TOKEN, Kind.ACCESS_TOKEN_SECRET),
+        (),
         "The old token pair stops working; the new one carries the App's current permission.",
         ("Keys and tokens", "Access Token and Secret", "Regenerate"),
     ),
     "client-secret": Rotation(
-        "client-secret", "OAuth 2.0 Client Secret",
-        (Kind.CLIENT_SECRET,), (Kind.OAUTH2_ACCESS_TOKEN, Kind.OAUTH2_REFRESH_TOKEN),
+        "client-secret",
+        "OAuth 2.0 Client Secret",
+        (Kind.CLIENT_SECRET,),
+        (Kind.OAUTH2_ACCESS_TOKEN, Kind.OAUTH2_REFRESH_TOKEN),
         "Every OAuth 2.0 token issued to the app is revoked: every connected account must sign in again.",
         ("Keys and tokens", "OAuth 2.0 Client ID and Client Secret", "Regenerate"),
     ),

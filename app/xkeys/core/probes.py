@@ -46,9 +46,16 @@ from xkeys.core.results import CheckResult, Status
 
 #: check ids, in report order (DESIGN.md "doctor")
 PROBE_IDS: tuple[str, ...] = (
-    "probe.consumer-pair", "probe.bearer", "probe.bearer-matches-app", "probe.user-token",
-    "probe.access-level", "probe.oauth2-client", "probe.oauth2-token", "probe.clock",
-    "probe.usage", "probe.rate-limit",
+    "probe.consumer-pair",
+    "probe.bearer",
+    "probe.bearer-matches-app",
+    "probe.user-token",
+    "probe.access-level",
+    "probe.oauth2-client",
+    "probe.oauth2-token",
+    "probe.clock",
+    "probe.usage",
+    "probe.rate-limit",
 )
 
 NEEDS: tuple[str, ...] = ("read", "write", "dm")
@@ -194,9 +201,13 @@ class ProbeRun:
 
     def _observe(self, path: str, response: httpx.Response) -> None:
         h = response.headers
-        ob = _Observed(path=path, status=response.status_code, local_time=self.clock(), date=h.get("date"),
-                       rate={k: h[k] for k in h.keys()
-                             if k.startswith(("x-rate-limit-", "x-app-limit-", "x-user-limit-"))})
+        ob = _Observed(
+            path=path,
+            status=response.status_code,
+            local_time=self.clock(),
+            date=h.get("date"),
+            rate={k: h[k] for k in h.keys() if k.startswith(("x-rate-limit-", "x-app-limit-", "x-user-limit-"))},
+        )
         self.observed.append(ob)
         tid = h.get("x-transaction-id")
         if tid and tid not in self.transaction_ids:
@@ -220,17 +231,20 @@ class ProbeRun:
         try:
             result = await fn()
         except TransportFailure as f:
-            result = CheckResult(probe_id, Status.FAIL, redact.scrub(f.message), f.diagnosis,
-                                 details={"transport": f.kind})
+            result = CheckResult(
+                probe_id, Status.FAIL, redact.scrub(f.message), f.diagnosis, details={"transport": f.kind}
+            )
         except SigningError as exc:
             result = CheckResult(probe_id, Status.FAIL, redact.scrub(str(exc)), "paste-hygiene")
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # last line of defence: a diagnosis, never a traceback
-            result = CheckResult(probe_id, Status.FAIL,
-                                 "the check failed unexpectedly "
-                                 f"({type(exc).__name__}: {redact.scrub(str(exc))[:160]})",
-                                 "unknown")
+            result = CheckResult(
+                probe_id,
+                Status.FAIL,
+                f"the check failed unexpectedly ({type(exc).__name__}: {redact.scrub(str(exc))[:160]})",
+                "unknown",
+            )
         result.message = redact.scrub(result.message)
         if result.elapsed_ms is None:
             result.elapsed_ms = _now_ms(start)
@@ -242,6 +256,7 @@ class ProbeRun:
     def _skip(self, probe_id: str, reason: str) -> Callable[[], Awaitable[CheckResult]]:
         async def fn() -> CheckResult:
             return CheckResult(probe_id, Status.SKIP, reason, elapsed_ms=0)
+
         fn.is_skip = True  # type: ignore[attr-defined]
         return fn
 
@@ -264,23 +279,36 @@ class ProbeRun:
         key, secret = self.v[Kind.CONSUMER_KEY], self.v[Kind.CONSUMER_SECRET]
         if not (header_safe(key) and header_safe(secret)):
             return _unsendable(pid, "API Key or API Key Secret")
-        r = await self._request(pid, "POST", APP_TOKEN_PATH,
-                                headers={"Authorization": basic_auth_header(key, secret)},
-                                data={"grant_type": "client_credentials"})
+        r = await self._request(
+            pid,
+            "POST",
+            APP_TOKEN_PATH,
+            headers={"Authorization": basic_auth_header(key, secret)},
+            data={"grant_type": "client_credentials"},
+        )
         if r.status_code == 200:
             body = parse_json(r)
             token = body.get("access_token") if isinstance(body, dict) else None
             if isinstance(token, str) and token and str(body.get("token_type", "")).lower() == "bearer":
                 self._app_bearer = token
                 redact.remember(token)
-                return CheckResult(pid, Status.PASS,
-                                   "X accepted the API Key and Secret and issued the app's Bearer Token",
-                                   details={"bearer_fingerprint": redact.fingerprint(unquote(token))})
+                return CheckResult(
+                    pid,
+                    Status.PASS,
+                    "X accepted the API Key and Secret and issued the app's Bearer Token",
+                    details={"bearer_fingerprint": redact.fingerprint(unquote(token))},
+                )
             return CheckResult(pid, Status.FAIL, "X answered 200 without a bearer token in the body", X_SERVER_ERROR)
-        diag, said = self._diagnose(r, "bad-consumer-credentials" if r.status_code in (401, 403) else X_SERVER_ERROR,
-                                    pid)
-        return CheckResult(pid, Status.FAIL, _refused("the API Key and Secret", said, diag), diag,
-                           details={"http_status": r.status_code})
+        diag, said = self._diagnose(
+            r, "bad-consumer-credentials" if r.status_code in (401, 403) else X_SERVER_ERROR, pid
+        )
+        return CheckResult(
+            pid,
+            Status.FAIL,
+            _refused("the API Key and Secret", said, diag),
+            diag,
+            details={"http_status": r.status_code},
+        )
 
     async def _bearer_get(self, pid: str, token: str, path: str) -> httpx.Response:
         return await self._request(pid, "GET", path, headers={"Authorization": f"Bearer {token}"})
@@ -295,8 +323,9 @@ class ProbeRun:
             parse_json(r)
             return CheckResult(pid, Status.PASS, "the Bearer Token works (app-only user lookup answered)")
         diag, said = self._diagnose(r, "invalid-or-expired-token" if r.status_code == 401 else X_SERVER_ERROR, pid)
-        status, message = _soft_or_fail(diag, r, "the Bearer Token is accepted, but",
-                                        _refused("the Bearer Token", said, diag))
+        status, message = _soft_or_fail(
+            diag, r, "the Bearer Token is accepted, but", _refused("the Bearer Token", said, diag)
+        )
         return CheckResult(pid, status, message, diag, details={"http_status": r.status_code})
 
     async def bearer_matches_app(self) -> CheckResult:
@@ -309,12 +338,20 @@ class ProbeRun:
         same = hmac.compare_digest(unquote(pasted).encode(), unquote(self._app_bearer).encode())
         fp_app, fp_pasted = redact.fingerprint(unquote(self._app_bearer)), redact.fingerprint(unquote(pasted))
         if same:
-            return CheckResult(pid, Status.PASS, "the Bearer Token is the one this API Key and Secret issue",
-                               details={"fingerprint": fp_app})
-        return CheckResult(pid, Status.FAIL,
-                           f"the Bearer Token (fp {fp_pasted}) is not this app's (its bearer has fp {fp_app}): "
-                           "it belongs to another app or to an older key generation", "bearer-wrong-app",
-                           details={"app_fingerprint": fp_app, "pasted_fingerprint": fp_pasted})
+            return CheckResult(
+                pid,
+                Status.PASS,
+                "the Bearer Token is the one this API Key and Secret issue",
+                details={"fingerprint": fp_app},
+            )
+        return CheckResult(
+            pid,
+            Status.FAIL,
+            f"the Bearer Token (fp {fp_pasted}) is not this app's (its bearer has fp {fp_app}): "
+            "it belongs to another app or to an older key generation",
+            "bearer-wrong-app",
+            details={"app_fingerprint": fp_app, "pasted_fingerprint": fp_pasted},
+        )
 
     async def user_token(self) -> CheckResult:
         pid = "probe.user-token"
@@ -336,36 +373,51 @@ class ProbeRun:
             prefix = at.split("-", 1)[0]
             if prefix != uid:
                 # FACTS.md section 1: the access token's numeric prefix is the user it acts for
-                return CheckResult(pid, Status.WARN,
-                                   f"the token works as @{uname} (id {uid}) but its prefix names user {prefix[:19]}: "
-                                   "the Access Token and Secret may come from different generations",
-                                   "invalid-or-expired-token", details=details)
-            return CheckResult(pid, Status.PASS, f"the four OAuth 1.0a values work: acting as @{uname} (id {uid})",
-                               details=details)
+                return CheckResult(
+                    pid,
+                    Status.WARN,
+                    f"the token works as @{uname} (id {uid}) but its prefix names user {prefix[:19]}: "
+                    "the Access Token and Secret may come from different generations",
+                    "invalid-or-expired-token",
+                    details=details,
+                )
+            return CheckResult(
+                pid, Status.PASS, f"the four OAuth 1.0a values work: acting as @{uname} (id {uid})", details=details
+            )
         diag, said = self._diagnose(r, "signature-rejected" if r.status_code == 401 else X_SERVER_ERROR, pid)
-        status, message = _soft_or_fail(diag, r, "the user token is accepted, but",
-                                        _refused("the four OAuth 1.0a values", said, diag))
+        status, message = _soft_or_fail(
+            diag, r, "the user token is accepted, but", _refused("the four OAuth 1.0a values", said, diag)
+        )
         return CheckResult(pid, status, message, diag, details={"http_status": r.status_code})
 
     async def access_level_check(self) -> CheckResult:
         pid = "probe.access-level"
         ut = await self._tasks["probe.user-token"]
         if ut.status not in (Status.PASS, Status.WARN) or self.user is None:
-            return CheckResult(pid, Status.SKIP,
-                               "needs a working Access Token and Secret (x-access-level comes with it)")
+            return CheckResult(
+                pid, Status.SKIP, "needs a working Access Token and Secret (x-access-level comes with it)"
+            )
         level = self.access_level
         need = self.inputs.need
         if not level:
             return CheckResult(pid, Status.SKIP, "X did not send an x-access-level header with the user answer")
         if level in ACCESS_LEVELS_OK[need]:
-            return CheckResult(pid, Status.PASS, f"the tokens carry access level {level!r}, enough for --need {need}",
-                               details={"access_level": level})
+            return CheckResult(
+                pid,
+                Status.PASS,
+                f"the tokens carry access level {level!r}, enough for --need {need}",
+                details={"access_level": level},
+            )
         diag = ACCESS_LEVEL_DIAGNOSIS[need]
-        return CheckResult(pid, Status.FAIL,
-                           f"the tokens carry access level {level!r}; --need {need} requires "
-                           f"{' or '.join(repr(x) for x in ACCESS_LEVELS_OK[need])}: set the app permission, "
-                           "then regenerate the Access Token and Secret",
-                           diag, details={"access_level": level})
+        return CheckResult(
+            pid,
+            Status.FAIL,
+            f"the tokens carry access level {level!r}; --need {need} requires "
+            f"{' or '.join(repr(x) for x in ACCESS_LEVELS_OK[need])}: set the app permission, "
+            "then regenerate the Access Token and Secret",
+            diag,
+            details={"access_level": level},
+        )
 
     async def oauth2_client(self) -> CheckResult:
         pid = "probe.oauth2-client"
@@ -375,8 +427,13 @@ class ProbeRun:
             return _unsendable(pid, "Client ID or Client Secret")
         redirect = self.inputs.redirect_uri or DEFAULT_REDIRECT_URI
         headers = {"Authorization": basic_auth_header(cid, secret)} if secret else {}
-        form = {"grant_type": "authorization_code", "code": DUMMY_CODE, "redirect_uri": redirect,
-                "code_verifier": DUMMY_VERIFIER, "client_id": cid}
+        form = {
+            "grant_type": "authorization_code",
+            "code": DUMMY_CODE,
+            "redirect_uri": redirect,
+            "code_verifier": DUMMY_VERIFIER,
+            "client_id": cid,
+        }
         r = await self._request(pid, "POST", OAUTH2_TOKEN_PATH, headers=headers, data=form)
         who = "Client ID and Secret" if secret else "Client ID (public client, no secret)"
         body: Any = None
@@ -389,24 +446,33 @@ class ProbeRun:
         desc = str(body.get("error_description", "")) if isinstance(body, dict) else ""
         # FACTS.md section 2, OAuth 2.0 client pair: the dummy code is refused only after the client is accepted
         if r.status_code == 400 and err == "invalid_request" and "authorization code" in desc.lower():
-            return CheckResult(pid, Status.PASS,
-                               f"X accepted the {who} (the probe's dummy code was refused, as expected)")
+            return CheckResult(
+                pid, Status.PASS, f"X accepted the {who} (the probe's dummy code was refused, as expected)"
+            )
         if err == "unauthorized_client":
             diag = "client-secret-rejected"
-            msg = ("X refused the Client Secret for this Client ID (wrong or regenerated secret)" if secret
-                   else "X wants a Client Secret for this Client ID (a confidential client)")
+            msg = (
+                "X refused the Client Secret for this Client ID (wrong or regenerated secret)"
+                if secret
+                else "X wants a Client Secret for this Client ID (a confidential client)"
+            )
             return CheckResult(pid, Status.FAIL, msg, diag, details={"http_status": r.status_code})
         if err == "invalid_client":
-            return CheckResult(pid, Status.FAIL,
-                               "X does not know this Client ID (an API Key or Bearer pasted as Client ID?)",
-                               "invalid-client", details={"http_status": r.status_code})
+            return CheckResult(
+                pid,
+                Status.FAIL,
+                "X does not know this Client ID (an API Key or Bearer pasted as Client ID?)",
+                "invalid-client",
+                details={"http_status": r.status_code},
+            )
         if r.status_code == 200:
-            return CheckResult(pid, Status.WARN,
-                               "X exchanged the probe's dummy code: this API base does not behave like X",
-                               "unknown")
+            return CheckResult(
+                pid, Status.WARN, "X exchanged the probe's dummy code: this API base does not behave like X", "unknown"
+            )
         diag, said = self._diagnose(r, "invalid-client" if r.status_code in (400, 401, 403) else X_SERVER_ERROR, pid)
-        return CheckResult(pid, Status.FAIL, _refused(f"the {who}", said, diag), diag,
-                           details={"http_status": r.status_code})
+        return CheckResult(
+            pid, Status.FAIL, _refused(f"the {who}", said, diag), diag, details={"http_status": r.status_code}
+        )
 
     async def _scope_probe(self, pid: str, token: str, scope_set: str, path: str) -> tuple[str, httpx.Response | None]:
         """Does the token hold the write scopes of `scope_set`? Ask the write endpoint with an
@@ -421,8 +487,9 @@ class ProbeRun:
                 body = parse_json(r)
                 new_id = body.get("data", {}).get("id") if isinstance(body, dict) else None
                 if new_id and scope_set == "write":
-                    await self._request(pid, "DELETE", f"/2/tweets/{new_id}",
-                                        headers={"Authorization": f"Bearer {token}"})
+                    await self._request(
+                        pid, "DELETE", f"/2/tweets/{new_id}", headers={"Authorization": f"Bearer {token}"}
+                    )
             except TransportFailure:
                 pass
             return "granted", r
@@ -449,18 +516,30 @@ class ProbeRun:
         if r.status_code != 200:
             if write_probe is not None:
                 write_probe.cancel()
-            fallback = "oauth2-token-expired" if r.status_code == 401 else \
-                "missing-scopes" if r.status_code == 403 else X_SERVER_ERROR
+            fallback = (
+                "oauth2-token-expired"
+                if r.status_code == 401
+                else "missing-scopes"
+                if r.status_code == 403
+                else X_SERVER_ERROR
+            )
             diag, said = self._diagnose(r, fallback, pid)
-            if r.status_code == 401 and diag in ("invalid-or-expired-token", "unsupported-authentication",
-                                                  "bad-auth-header", "signature-rejected"):
+            if r.status_code == 401 and diag in (
+                "invalid-or-expired-token",
+                "unsupported-authentication",
+                "bad-auth-header",
+                "signature-rejected",
+            ):
                 diag = "oauth2-token-expired"  # a 401 for an OAuth 2.0 user token: expired (2 h) or revoked
                 said = f"{said}: expired (2 h) or revoked"
-            status, message = _soft_or_fail(diag, r, "the OAuth 2.0 token is accepted, but",
-                                            _refused("the OAuth 2.0 user token", said, diag))
+            status, message = _soft_or_fail(
+                diag, r, "the OAuth 2.0 token is accepted, but", _refused("the OAuth 2.0 user token", said, diag)
+            )
             if r.status_code == 403 and diag == "missing-scopes":
-                message = (f"X refused the OAuth 2.0 user token for users/me ({said}): it lacks "
-                           f"{' '.join(NEED_SCOPES['read'])}")
+                message = (
+                    f"X refused the OAuth 2.0 user token for users/me ({said}): it lacks "
+                    f"{' '.join(NEED_SCOPES['read'])}"
+                )
             return CheckResult(pid, status, message, diag, details={"http_status": r.status_code})
         body = parse_json(r)
         data = body.get("data") if isinstance(body, dict) else None
@@ -481,46 +560,69 @@ class ProbeRun:
             if write_probe is not None:
                 checks.append(("write", ("tweet.write",), write_probe))
             if need == "dm" and uid:
-                checks.append(("dm", ("dm.read", "dm.write"),
-                               self._scope_probe(pid, token, "dm", DM_PATH.format(user_id=uid))))
+                checks.append(
+                    ("dm", ("dm.read", "dm.write"), self._scope_probe(pid, token, "dm", DM_PATH.format(user_id=uid)))
+                )
             for scope_set, scopes, aw in checks:
                 verdict, resp = await aw
                 if verdict == "granted":
                     continue
                 assert resp is not None
                 diag, said = self._diagnose(resp, "missing-scopes" if resp.status_code == 403 else X_SERVER_ERROR, pid)
-                if resp.status_code == 403 and diag in ("missing-scopes", "unknown", "write-permission-missing",
-                                                         "dm-permission-missing", "unsupported-authentication"):
+                if resp.status_code == 403 and diag in (
+                    "missing-scopes",
+                    "unknown",
+                    "write-permission-missing",
+                    "dm-permission-missing",
+                    "unsupported-authentication",
+                ):
                     missing.extend(scopes)
                 elif diag in ("rate-limited",) or resp.status_code >= 500:
                     unknown.extend(scopes)
                 else:
-                    status, message = _soft_or_fail(diag, resp, "the OAuth 2.0 token is accepted, but",
-                                                    f"the OAuth 2.0 token works as @{uname}, but X refused it for "
-                                                    f"{scope_set} ({said})")
+                    status, message = _soft_or_fail(
+                        diag,
+                        resp,
+                        "the OAuth 2.0 token is accepted, but",
+                        f"the OAuth 2.0 token works as @{uname}, but X refused it for {scope_set} ({said})",
+                    )
                     return CheckResult(pid, status, message, diag, details=details)
             details["scopes_from"] = "probed"
             if unknown:
                 details["scopes_unknown"] = unknown
         if missing:
             details["missing_scopes"] = missing
-            return CheckResult(pid, Status.FAIL,
-                               f"the OAuth 2.0 token works as @{uname} but lacks {' '.join(missing)} "
-                               f"for --need {need}: log in again (xkeys login pkce) asking for those scopes",
-                               "missing-scopes", details=details)
+            return CheckResult(
+                pid,
+                Status.FAIL,
+                f"the OAuth 2.0 token works as @{uname} but lacks {' '.join(missing)} "
+                f"for --need {need}: log in again (xkeys login pkce) asking for those scopes",
+                "missing-scopes",
+                details=details,
+            )
         if granted is not None:
             tail = "" if LONG_LIVED_SCOPE in granted else f" (no {LONG_LIVED_SCOPE}: it cannot be refreshed after 2 h)"
-            return CheckResult(pid, Status.PASS,
-                               f"the OAuth 2.0 user token works as @{uname} "
-                               f"with the scopes --need {need} requires{tail}",
-                               details=details)
+            return CheckResult(
+                pid,
+                Status.PASS,
+                f"the OAuth 2.0 user token works as @{uname} with the scopes --need {need} requires{tail}",
+                details=details,
+            )
         if details.get("scopes_unknown"):
-            return CheckResult(pid, Status.PASS,
-                               f"the OAuth 2.0 user token works as @{uname}; whether it holds "
-                               f"{' '.join(details['scopes_unknown'])} could not be settled just now", details=details)
-        return CheckResult(pid, Status.PASS,
-                           f"the OAuth 2.0 user token works as @{uname} and holds the scopes --need {need} requires "
-                           "(checked without posting anything)", details=details)
+            return CheckResult(
+                pid,
+                Status.PASS,
+                f"the OAuth 2.0 user token works as @{uname}; whether it holds "
+                f"{' '.join(details['scopes_unknown'])} could not be settled just now",
+                details=details,
+            )
+        return CheckResult(
+            pid,
+            Status.PASS,
+            f"the OAuth 2.0 user token works as @{uname} and holds the scopes --need {need} requires "
+            "(checked without posting anything)",
+            details=details,
+        )
 
     async def clock_check(self) -> CheckResult:
         pid = "probe.clock"
@@ -545,15 +647,26 @@ class ProbeRun:
         direction = "ahead of" if skew > 0 else "behind"
         details = {"skew_seconds": round(skew, 1)}
         if magnitude >= CLOCK_FAIL_SECONDS:
-            return CheckResult(pid, Status.FAIL,
-                               f"this machine's clock is {_human(abs(skew))} {direction} X's: OAuth 1.0a requests fail "
-                               "(code 135) - turn on automatic time (NTP)", "clock-skew", details=details)
+            return CheckResult(
+                pid,
+                Status.FAIL,
+                f"this machine's clock is {_human(abs(skew))} {direction} X's: OAuth 1.0a requests fail "
+                "(code 135) - turn on automatic time (NTP)",
+                "clock-skew",
+                details=details,
+            )
         if magnitude >= CLOCK_WARN_SECONDS:
-            return CheckResult(pid, Status.WARN,
-                               f"this machine's clock is {_human(abs(skew))} {direction} X's: still inside the window, "
-                               "but turn on automatic time (NTP)", "clock-skew", details=details)
-        return CheckResult(pid, Status.PASS, f"the clock agrees with X's (within {max(1, round(abs(skew)))} s)",
-                           details=details)
+            return CheckResult(
+                pid,
+                Status.WARN,
+                f"this machine's clock is {_human(abs(skew))} {direction} X's: still inside the window, "
+                "but turn on automatic time (NTP)",
+                "clock-skew",
+                details=details,
+            )
+        return CheckResult(
+            pid, Status.PASS, f"the clock agrees with X's (within {max(1, round(abs(skew)))} s)", details=details
+        )
 
     async def usage(self) -> CheckResult:
         pid = "probe.usage"
@@ -568,8 +681,12 @@ class ProbeRun:
             if token is None:
                 return CheckResult(pid, Status.SKIP, "needs a working Bearer Token (or API Key and Secret)")
         r = await self._bearer_get(pid, token, USAGE_PATH)
-        if r.status_code == 401 and self._app_bearer is None and Kind.CONSUMER_KEY in self.v \
-                and "probe.consumer-pair" in self._tasks:
+        if (
+            r.status_code == 401
+            and self._app_bearer is None
+            and Kind.CONSUMER_KEY in self.v
+            and "probe.consumer-pair" in self._tasks
+        ):
             # the pasted bearer is refused (probe.bearer says why): try the app's own bearer
             await self._tasks["probe.consumer-pair"]
             if self._app_bearer:
@@ -590,12 +707,14 @@ class ProbeRun:
             if share >= 1:
                 return CheckResult(pid, Status.FAIL, f"monthly cap reached: {text}", "usage-capped", details=details)
             if share >= USAGE_WARN_FRACTION:
-                return CheckResult(pid, Status.WARN, f"close to the monthly cap: {text}", "usage-capped",
-                                   details=details)
+                return CheckResult(
+                    pid, Status.WARN, f"close to the monthly cap: {text}", "usage-capped", details=details
+                )
             return CheckResult(pid, Status.PASS, text, details=details)
         diag, said = self._diagnose(r, X_SERVER_ERROR, pid)
-        status, message = _soft_or_fail(diag, r, "the usage check is accepted, but",
-                                        _refused("the bearer on the usage endpoint", said, diag))
+        status, message = _soft_or_fail(
+            diag, r, "the usage check is accepted, but", _refused("the bearer on the usage endpoint", said, diag)
+        )
         return CheckResult(pid, status, message, diag, details={"http_status": r.status_code})
 
     async def rate_limit(self) -> CheckResult:
@@ -615,15 +734,28 @@ class ProbeRun:
                 lim24 = _num(ob.rate.get(f"x-{scope}-limit-24hour-limit"))
                 rem24 = _num(ob.rate.get(f"x-{scope}-limit-24hour-remaining"))
                 if lim24 and rem24 is not None:
-                    rows.append((rem24 / lim24, f"{ob.path} ({scope} 24 h)", lim24, rem24,
-                                 _num(ob.rate.get(f"x-{scope}-limit-24hour-reset")), ob.local_time))
+                    rows.append(
+                        (
+                            rem24 / lim24,
+                            f"{ob.path} ({scope} 24 h)",
+                            lim24,
+                            rem24,
+                            _num(ob.rate.get(f"x-{scope}-limit-24hour-reset")),
+                            ob.local_time,
+                        )
+                    )
         if not rows:
             return CheckResult(pid, Status.SKIP, "no answer from X carried rate-limit headers")
         rows.sort(key=lambda r: r[0])
         share, path, limit, remaining, reset, seen_at = rows[0]
         wait = f", resets in {_human(max(0.0, reset - seen_at))}" if reset else ""
-        details = {"endpoint": path, "limit": limit, "remaining": remaining, "reset": reset,
-                   "endpoints": sorted({r[1] for r in rows})}
+        details = {
+            "endpoint": path,
+            "limit": limit,
+            "remaining": remaining,
+            "reset": reset,
+            "endpoints": sorted({r[1] for r in rows}),
+        }
         text = f"{path}: {remaining:,} of {limit:,} requests left in this window{wait}"
         if remaining <= 0:
             return CheckResult(pid, Status.WARN, f"rate limit exhausted - {text}", "rate-limited", details=details)
@@ -635,35 +767,60 @@ class ProbeRun:
 
     def plan(self) -> dict[str, Callable[[], Awaitable[CheckResult]]]:
         """probe id -> coroutine function (a skip when the inputs are missing)."""
+
         def has(*ks: Kind) -> bool:
             return all(k in self.v for k in ks)
 
         plan: dict[str, Callable[[], Awaitable[CheckResult]]] = {}
-        plan["probe.consumer-pair"] = self.consumer_pair if has(Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET) else \
-            self._skip("probe.consumer-pair", "needs the API Key and API Key Secret")
-        plan["probe.bearer"] = self.bearer if has(Kind.BEARER_TOKEN) else \
-            self._skip("probe.bearer", "no Bearer Token given")
-        plan["probe.bearer-matches-app"] = self.bearer_matches_app \
-            if has(Kind.BEARER_TOKEN, Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET) else \
-            self._skip("probe.bearer-matches-app", "needs the Bearer Token and the API Key and Secret")
-        plan["probe.user-token"] = self.user_token \
-            if has(Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET, Kind.ACCESS_TOKEN, Kind.ACCESS_TOKEN_SECRET) else \
-            self._skip("probe.user-token", "needs all four OAuth 1.0a values (API Key + Secret, Access Token + Secret)")
-        plan["probe.access-level"] = self.access_level_check \
-            if has(Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET, Kind.ACCESS_TOKEN, Kind.ACCESS_TOKEN_SECRET) else \
-            self._skip("probe.access-level", "needs the OAuth 1.0a user token (Access Token + Secret)")
-        plan["probe.oauth2-client"] = self.oauth2_client if has(Kind.CLIENT_ID) else \
-            self._skip("probe.oauth2-client", "no OAuth 2.0 Client ID given")
-        plan["probe.oauth2-token"] = self.oauth2_token if has(Kind.OAUTH2_ACCESS_TOKEN) else \
-            self._skip("probe.oauth2-token", "no OAuth 2.0 user access token given")
+        plan["probe.consumer-pair"] = (
+            self.consumer_pair
+            if has(Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET)
+            else self._skip("probe.consumer-pair", "needs the API Key and API Key Secret")
+        )
+        plan["probe.bearer"] = (
+            self.bearer if has(Kind.BEARER_TOKEN) else self._skip("probe.bearer", "no Bearer Token given")
+        )
+        plan["probe.bearer-matches-app"] = (
+            self.bearer_matches_app
+            if has(Kind.BEARER_TOKEN, Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET)
+            else self._skip("probe.bearer-matches-app", "needs the Bearer Token and the API Key and Secret")
+        )
+        plan["probe.user-token"] = (
+            self.user_token
+            if has(Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET, Kind.ACCESS_TOKEN, Kind.ACCESS_TOKEN_SECRET)
+            else self._skip(
+                "probe.user-token", "needs all four OAuth 1.0a values (API Key + Secret, Access Token + Secret)"
+            )
+        )
+        plan["probe.access-level"] = (
+            self.access_level_check
+            if has(Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET, Kind.ACCESS_TOKEN, Kind.ACCESS_TOKEN_SECRET)
+            else self._skip("probe.access-level", "needs the OAuth 1.0a user token (Access Token + Secret)")
+        )
+        plan["probe.oauth2-client"] = (
+            self.oauth2_client
+            if has(Kind.CLIENT_ID)
+            else self._skip("probe.oauth2-client", "no OAuth 2.0 Client ID given")
+        )
+        plan["probe.oauth2-token"] = (
+            self.oauth2_token
+            if has(Kind.OAUTH2_ACCESS_TOKEN)
+            else self._skip("probe.oauth2-token", "no OAuth 2.0 user access token given")
+        )
         any_live = any(not getattr(fn, "is_skip", False) for fn in plan.values())
-        plan["probe.clock"] = self.clock_check if any_live else \
-            self._skip("probe.clock", "no live check to read X's clock from")
-        plan["probe.usage"] = self.usage \
-            if has(Kind.BEARER_TOKEN) or has(Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET) else \
-            self._skip("probe.usage", "needs a Bearer Token (or API Key and Secret)")
-        plan["probe.rate-limit"] = self.rate_limit if any_live else \
-            self._skip("probe.rate-limit", "no live check to read rate-limit headers from")
+        plan["probe.clock"] = (
+            self.clock_check if any_live else self._skip("probe.clock", "no live check to read X's clock from")
+        )
+        plan["probe.usage"] = (
+            self.usage
+            if has(Kind.BEARER_TOKEN) or has(Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET)
+            else self._skip("probe.usage", "needs a Bearer Token (or API Key and Secret)")
+        )
+        plan["probe.rate-limit"] = (
+            self.rate_limit
+            if any_live
+            else self._skip("probe.rate-limit", "no live check to read rate-limit headers from")
+        )
         return plan
 
     async def run(self) -> list[CheckResult]:
@@ -717,11 +874,22 @@ def _soft_or_fail(diag: str, response: httpx.Response, accepted: str, refused: s
 
 
 #: diagnoses that mean "this credential itself was not accepted" (vs. the account, plan or X)
-_CREDENTIAL_DIAGNOSES = frozenset({
-    "bad-consumer-credentials", "signature-rejected", "invalid-or-expired-token", "bearer-wrong-app",
-    "invalid-client", "client-secret-rejected", "oauth2-token-expired", "bad-auth-header",
-    "unsupported-authentication", "wrong-field", "client-id-as-consumer-key", "paste-hygiene",
-})
+_CREDENTIAL_DIAGNOSES = frozenset(
+    {
+        "bad-consumer-credentials",
+        "signature-rejected",
+        "invalid-or-expired-token",
+        "bearer-wrong-app",
+        "invalid-client",
+        "client-secret-rejected",
+        "oauth2-token-expired",
+        "bad-auth-header",
+        "unsupported-authentication",
+        "wrong-field",
+        "client-id-as-consumer-key",
+        "paste-hygiene",
+    }
+)
 
 
 def _refused(subject: str, said: str, diag: str) -> str:
@@ -731,9 +899,12 @@ def _refused(subject: str, said: str, diag: str) -> str:
 
 
 def _unsendable(pid: str, what: str) -> CheckResult:
-    return CheckResult(pid, Status.FAIL,
-                       f"the {what} contains spaces or invisible/non-ASCII characters and cannot be sent: re-copy it",
-                       "paste-hygiene")
+    return CheckResult(
+        pid,
+        Status.FAIL,
+        f"the {what} contains spaces or invisible/non-ASCII characters and cannot be sent: re-copy it",
+        "paste-hygiene",
+    )
 
 
 def _said(response: httpx.Response) -> str:

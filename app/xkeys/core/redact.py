@@ -79,8 +79,7 @@ def describe(value: str | None, kind: Kind | str | None = None) -> dict[str, Any
     """
     if not value:
         return {"present": False, "length": 0, "fingerprint": None, "prefix": None}
-    return {"present": True, "length": len(value), "fingerprint": fingerprint(value),
-            "prefix": prefix(value, kind)}
+    return {"present": True, "length": len(value), "fingerprint": fingerprint(value), "prefix": prefix(value, kind)}
 
 
 # --------------------------------------------------------------------------- encoded forms
@@ -147,7 +146,7 @@ def _cleaned(value: str) -> str:
 def _windows(text: str) -> set[str]:
     """Every MIN_RUN-long run; runs that begin or end with whitespace are left out (they hold
     fewer real characters, and would eat the space before a value in the output)."""
-    out = {text[i:i + MIN_RUN] for i in range(len(text) - MIN_RUN + 1)}
+    out = {text[i : i + MIN_RUN] for i in range(len(text) - MIN_RUN + 1)}
     return {w for w in out if not (w[0].isspace() or w[-1].isspace())}
 
 
@@ -237,7 +236,7 @@ class Redactor:
         for m in runs.finditer(text):
             start, end = m.span()
             for i in range(start, end - MIN_RUN + 1):
-                if text[i:i + MIN_RUN] in windows:
+                if text[i : i + MIN_RUN] in windows:
                     if spans and i <= spans[-1][1]:
                         spans[-1] = (spans[-1][0], i + MIN_RUN)
                     else:

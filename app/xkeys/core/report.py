@@ -134,9 +134,15 @@ def _probe_part(doctor: Any, check_id: str) -> dict[str, Any] | None:
     return part
 
 
-def build_report(doctor: Any, creds: Any = None, *, environ: Mapping[str, str] | None = None,
-                 now: float | None = None, size: tuple[int, int] | None = None,
-                 environment: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def build_report(
+    doctor: Any,
+    creds: Any = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    now: float | None = None,
+    size: tuple[int, int] | None = None,
+    environment: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """The report document from a finished doctor `Report` and the credentials it checked."""
     env = os.environ if environ is None else environ
     t = time.time() if now is None else now
@@ -144,12 +150,14 @@ def build_report(doctor: Any, creds: Any = None, *, environ: Mapping[str, str] |
     diagnoses: list[dict[str, Any]] = []
     for diag_id in getattr(doctor, "diagnoses", []):
         entry = _catalog(diag_id)
-        diagnoses.append({
-            "id": diag_id,
-            "title": getattr(entry, "title", None),
-            "fix": _first_fix(diag_id),
-            "checks": [c["id"] for c in checks if c["diagnosis"] == diag_id and c["status"] in ("fail", "warn")],
-        })
+        diagnoses.append(
+            {
+                "id": diag_id,
+                "title": getattr(entry, "title", None),
+                "fix": _first_fix(diag_id),
+                "checks": [c["id"] for c in checks if c["diagnosis"] == diag_id and c["status"] in ("fail", "warn")],
+            }
+        )
     clock = _probe_part(doctor, "probe.clock")
     user = getattr(doctor, "user", None)
     doc: dict[str, Any] = {
@@ -168,21 +176,28 @@ def build_report(doctor: Any, creds: Any = None, *, environ: Mapping[str, str] |
         "credentials": _credential_rows(doctor, creds, env),
         "checks": checks,
         "diagnoses": diagnoses,
-        "clock": ({"skew_seconds": clock.get("skew_seconds"), "status": clock["status"], "message": clock["message"]}
-                  if clock else None),
+        "clock": (
+            {"skew_seconds": clock.get("skew_seconds"), "status": clock["status"], "message": clock["message"]}
+            if clock
+            else None
+        ),
         "rate_limit": _probe_part(doctor, "probe.rate-limit"),
         "usage": _probe_part(doctor, "probe.usage"),
         "transaction_ids": list(getattr(doctor, "transaction_ids", []) or []),
         "notes": list(getattr(doctor, "notes", []) or []),
-        "environment": (dict(environment) if environment is not None
-                        else envinfo.collect(env, creds=creds, size=size, now=t)),
+        "environment": (
+            dict(environment) if environment is not None else envinfo.collect(env, creds=creds, size=size, now=t)
+        ),
     }
     if not doc["credentials"]:
         from xkeys.core.creds import searched_names
 
         doc["exit_code"] = 1 if doc["exit_code"] in (0, None) else doc["exit_code"]
-        doc["notes"].insert(0, "no X credentials were found: looked at --env-file, the environment variables "
-                            f"{' '.join(searched_names())} and the active profile")
+        doc["notes"].insert(
+            0,
+            "no X credentials were found: looked at --env-file, the environment variables "
+            f"{' '.join(searched_names())} and the active profile",
+        )
     return redact.GLOBAL.scrub_dict(doc)
 
 
@@ -192,14 +207,31 @@ def _version() -> str:
     return __version__
 
 
-async def collect_report(creds: Any, *, need: str = "write", offline: bool = False, api_base: str | None = None,
-                         timeout: float = 10.0, client: Any = None, environ: Mapping[str, str] | None = None,
-                         clock: Any = None, on_result: Any = None) -> dict[str, Any]:
+async def collect_report(
+    creds: Any,
+    *,
+    need: str = "write",
+    offline: bool = False,
+    api_base: str | None = None,
+    timeout: float = 10.0,
+    client: Any = None,
+    environ: Mapping[str, str] | None = None,
+    clock: Any = None,
+    on_result: Any = None,
+) -> dict[str, Any]:
     """Run engineer E's doctor on `creds` and build the report from what it found."""
     from xkeys.core.doctor import run_doctor
 
-    doctor = await run_doctor(creds, need=need, offline=offline, api_base=api_base, timeout=timeout,
-                              client=client, clock=clock, on_result=on_result)
+    doctor = await run_doctor(
+        creds,
+        need=need,
+        offline=offline,
+        api_base=api_base,
+        timeout=timeout,
+        client=client,
+        clock=clock,
+        on_result=on_result,
+    )
     return build_report(doctor, creds, environ=environ, now=clock() if clock else None)
 
 
@@ -267,12 +299,17 @@ def to_markdown(doc: Mapping[str, Any]) -> str:
     w = lines.append
     w(f"# {REPORT_NAME}")
     w("")
-    w(f"Generated {doc.get('generated_at')} by xkeys {doc.get('xkeys')}"
-      + (f" · profile `{doc['profile']}`" if doc.get("profile") else "")
-      + f" · need {doc.get('need')}" + (" · offline" if doc.get("offline") else f" · API {doc.get('api_base')}"))
+    w(
+        f"Generated {doc.get('generated_at')} by xkeys {doc.get('xkeys')}"
+        + (f" · profile `{doc['profile']}`" if doc.get("profile") else "")
+        + f" · need {doc.get('need')}"
+        + (" · offline" if doc.get("offline") else f" · API {doc.get('api_base')}")
+    )
     w("")
-    w("> Redacted by xkeys: secrets appear only as kind, length and fingerprint (first 8 hex of "
-      "sha256); identifiers as at most their first 6 characters. Safe to paste into a ticket.")
+    w(
+        "> Redacted by xkeys: secrets appear only as kind, length and fingerprint (first 8 hex of "
+        "sha256); identifiers as at most their first 6 characters. Safe to paste into a ticket."
+    )
     w("")
     w("## Summary")
     w("")
@@ -296,10 +333,12 @@ def to_markdown(doc: Mapping[str, Any]) -> str:
         w("|---|---|---|---|---|---|---|")
         for c in creds:
             shape = c.get("shape")
-            w(f"| {_cell(c.get('label') or c.get('field'))} | {_cell(c.get('source'))} | {_cell(c.get('kind'))} | "
-              f"{_MARK.get(shape or '', '')} {_cell(shape)} | {_cell(c.get('length'))} | "
-              f"`{_cell(c.get('fingerprint'))}` | "
-              f"{_cell(c.get('prefix') and c['prefix'] + '…')} |")
+            w(
+                f"| {_cell(c.get('label') or c.get('field'))} | {_cell(c.get('source'))} | {_cell(c.get('kind'))} | "
+                f"{_MARK.get(shape or '', '')} {_cell(shape)} | {_cell(c.get('length'))} | "
+                f"`{_cell(c.get('fingerprint'))}` | "
+                f"{_cell(c.get('prefix') and c['prefix'] + '…')} |"
+            )
     else:
         w("No credentials were found.")
     w("")
@@ -311,8 +350,10 @@ def to_markdown(doc: Mapping[str, Any]) -> str:
         w("| | check | diagnosis | message | first fix |")
         w("|---|---|---|---|---|")
     for c in doc.get("checks") or []:
-        w(f"| {_MARK.get(c.get('status'), '?')} | `{c.get('id')}` | {_cell(c.get('diagnosis'))} | "
-          f"{_cell(c.get('message'))} | {_cell(c.get('fix'))} |")
+        w(
+            f"| {_MARK.get(c.get('status'), '?')} | `{c.get('id')}` | {_cell(c.get('diagnosis'))} | "
+            f"{_cell(c.get('message'))} | {_cell(c.get('fix'))} |"
+        )
     if diags:
         w("")
         w("## Diagnoses")
@@ -337,17 +378,22 @@ def to_markdown(doc: Mapping[str, Any]) -> str:
     w("## Environment")
     w("")
     w(f"- xkeys {env.get('xkeys')} · Python {env.get('python')} · {env.get('os')} ({env.get('machine')})")
-    w(f"- Terminal: TERM={term.get('term') or '–'}, TERM_PROGRAM={term.get('term_program') or '–'}, "
-      f"COLORTERM={term.get('colorterm') or '–'}, size {term.get('size') or 'unknown'}"
-      + (f", inside {term['multiplexer']}" if term.get("multiplexer") else "")
-      + (", over ssh" if term.get("ssh") else ""))
+    w(
+        f"- Terminal: TERM={term.get('term') or '–'}, TERM_PROGRAM={term.get('term_program') or '–'}, "
+        f"COLORTERM={term.get('colorterm') or '–'}, size {term.get('size') or 'unknown'}"
+        + (f", inside {term['multiplexer']}" if term.get("multiplexer") else "")
+        + (", over ssh" if term.get("ssh") else "")
+    )
     src = env.get("credential_sources") or {}
     w("- Credential sources: " + (", ".join(f"{k} ← {v}" for k, v in src.items()) if src else "none found"))
     state = env.get("env_vars") or {}
     set_names = [n for n, s in state.items() if s == "set"]
     empty = [n for n, s in state.items() if s == "empty"]
-    w("- Credential variables set: " + (", ".join(set_names) or "none")
-      + (f"; set but empty: {', '.join(empty)}" if empty else ""))
+    w(
+        "- Credential variables set: "
+        + (", ".join(set_names) or "none")
+        + (f"; set but empty: {', '.join(empty)}" if empty else "")
+    )
     if env.get("env_file"):
         w(f"- Env file: {env['env_file']} (names: {', '.join(env.get('env_file_names') or []) or 'none'})")
     if env.get("network_vars"):
@@ -396,8 +442,10 @@ def parse_report(text: str, name: str = "the report") -> dict[str, Any]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ReportError(f"{name} is not JSON (line {exc.lineno}, column {exc.colno}); "
-                          "make reports with `xkeys report --format json`") from None
+        raise ReportError(
+            f"{name} is not JSON (line {exc.lineno}, column {exc.colno}); "
+            "make reports with `xkeys report --format json`"
+        ) from None
     if not isinstance(doc, dict) or not ("checks" in doc and isinstance(doc.get("checks"), list)):
         raise ReportError(f"{name} is not an xkeys report: make one with `xkeys report --format json`")
     return doc
@@ -408,8 +456,8 @@ def parse_report(text: str, name: str = "the report") -> dict[str, Any]:
 
 @dataclass
 class Change:
-    section: str   # credentials | access | user | diagnoses | checks | environment
-    key: str       # e.g. "consumer_secret.fingerprint", "probe.user-token"
+    section: str  # credentials | access | user | diagnoses | checks | environment
+    key: str  # e.g. "consumer_secret.fingerprint", "probe.user-token"
     before: Any
     after: Any
 
@@ -446,16 +494,26 @@ class ReportDiff:
         return 1 if self.changes else 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"changed": self.changed, "a": self.a_generated, "b": self.b_generated,
-                "changes": [c.to_dict() for c in self.changes]}
+        return {
+            "changed": self.changed,
+            "a": self.a_generated,
+            "b": self.b_generated,
+            "changes": [c.to_dict() for c in self.changes],
+        }
 
     def to_text(self) -> str:
         head = f"xkeys report diff: {self.a_generated or 'A'} → {self.b_generated or 'B'}"
         if not self.changes:
             return redact.scrub(f"{head}\nNo changes: same fingerprints, access level, diagnoses and check results.\n")
         lines = [head]
-        titles = {"credentials": "Credentials", "access": "Access", "user": "User", "diagnoses": "Diagnoses",
-                  "checks": "Checks", "environment": "Environment"}
+        titles = {
+            "credentials": "Credentials",
+            "access": "Access",
+            "user": "User",
+            "diagnoses": "Diagnoses",
+            "checks": "Checks",
+            "environment": "Environment",
+        }
         for section, title in titles.items():
             rows = [c for c in self.changes if c.section == section]
             if rows:
@@ -484,16 +542,24 @@ def _credential_view(doc: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     for c in doc.get("checks") or []:
         if not isinstance(c, Mapping) or not str(c.get("id", "")).startswith("shape."):
             continue
-        fld = str(c["id"])[len("shape."):]
+        fld = str(c["id"])[len("shape.") :]
         d = c.get("details") or {}
-        view[fld] = {"fingerprint": d.get("fingerprint"), "kind": d.get("kind"), "shape": c.get("status"),
-                     "length": d.get("length"), "source": sources.get(fld)}
+        view[fld] = {
+            "fingerprint": d.get("fingerprint"),
+            "kind": d.get("kind"),
+            "shape": c.get("status"),
+            "length": d.get("length"),
+            "source": sources.get(fld),
+        }
     return view
 
 
 def _checks_view(doc: Mapping[str, Any]) -> dict[str, str]:
-    return {str(c.get("id")): str(c.get("status")) for c in doc.get("checks") or []
-            if isinstance(c, Mapping) and c.get("id") and not str(c.get("id")).startswith("shape.")}
+    return {
+        str(c.get("id")): str(c.get("status"))
+        for c in doc.get("checks") or []
+        if isinstance(c, Mapping) and c.get("id") and not str(c.get("id")).startswith("shape.")
+    }
 
 
 def _diag_ids(doc: Mapping[str, Any]) -> list[str]:
@@ -516,8 +582,14 @@ def diff_reports(a: Mapping[str, Any], b: Mapping[str, Any]) -> ReportDiff:
         if x is None and y is None:
             continue
         if x is None or y is None:
-            add(Change("credentials", fld, None if x is None else f"fp {x.get('fingerprint')}",
-                       None if y is None else f"fp {y.get('fingerprint')}"))
+            add(
+                Change(
+                    "credentials",
+                    fld,
+                    None if x is None else f"fp {x.get('fingerprint')}",
+                    None if y is None else f"fp {y.get('fingerprint')}",
+                )
+            )
             continue
         for key in ("fingerprint", "kind", "shape", "source"):
             if x.get(key) != y.get(key):

@@ -35,7 +35,7 @@ TARGETS: tuple[str, ...] = tuple(ROTATIONS)
 RECOVER: dict[Kind, str] = {
     Kind.BEARER_TOKEN: "regenerate the Bearer Token (Keys and tokens > Bearer Token > Regenerate) and paste it",
     Kind.ACCESS_TOKEN: "regenerate the Access Token and Secret (Keys and tokens > Access Token and Secret) "
-                       "or run `xkeys login pin`, and paste them",
+    "or run `xkeys login pin`, and paste them",
     Kind.ACCESS_TOKEN_SECRET: "comes with the Access Token",
     Kind.OAUTH2_ACCESS_TOKEN: "every connected account signs in again: `xkeys login pkce`",
     Kind.OAUTH2_REFRESH_TOKEN: "comes with the new OAuth 2.0 login",
@@ -52,9 +52,9 @@ MAX_SCAN_BYTES = 1_000_000
 class Exposure:
     """A place that still holds an old value: an exported file, an env var, a .env file."""
 
-    kind: str                 # export | env | file
-    where: str                # path or variable name
-    fields: list[str]         # kind ids whose old value is there
+    kind: str  # export | env | file
+    where: str  # path or variable name
+    fields: list[str]  # kind ids whose old value is there
     note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -65,30 +65,39 @@ class Exposure:
 class Impact:
     """Everything to show before a rotation starts. No values: kinds, fingerprints, names."""
 
-    profile: str                           # the profile asked for
-    owner: str                             # the profile the rotated values live in (a base, for brands)
+    profile: str  # the profile asked for
+    owner: str  # the profile the rotated values live in (a base, for brands)
     target: str
     title: str
     regenerates: list[Kind]
-    invalidates: list[Kind]                # of those, the ones the owner/brands hold
-    ask: list[Kind]                        # values to paste after the portal step
-    drop: list[Kind]                       # values that die and cannot be pasted (re-login)
+    invalidates: list[Kind]  # of those, the ones the owner/brands hold
+    ask: list[Kind]  # values to paste after the portal step
+    drop: list[Kind]  # values that die and cannot be pasted (re-login)
     impact: str
     consequences: list[str]
     steps: list[str]
     after: list[str]
-    affected_profiles: list[str]           # brands inheriting the rotated values
+    affected_profiles: list[str]  # brands inheriting the rotated values
     exposures: list[Exposure] = field(default_factory=list)
     old_fingerprints: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "profile": self.profile, "owner": self.owner, "target": self.target, "title": self.title,
-            "regenerates": [k.value for k in self.regenerates], "invalidates": [k.value for k in self.invalidates],
-            "ask": [k.value for k in self.ask], "drop": [k.value for k in self.drop],
-            "impact": self.impact, "consequences": list(self.consequences), "steps": list(self.steps),
-            "after": list(self.after), "affected_profiles": list(self.affected_profiles),
-            "exposures": [e.to_dict() for e in self.exposures], "old_fingerprints": dict(self.old_fingerprints),
+            "profile": self.profile,
+            "owner": self.owner,
+            "target": self.target,
+            "title": self.title,
+            "regenerates": [k.value for k in self.regenerates],
+            "invalidates": [k.value for k in self.invalidates],
+            "ask": [k.value for k in self.ask],
+            "drop": [k.value for k in self.drop],
+            "impact": self.impact,
+            "consequences": list(self.consequences),
+            "steps": list(self.steps),
+            "after": list(self.after),
+            "affected_profiles": list(self.affected_profiles),
+            "exposures": [e.to_dict() for e in self.exposures],
+            "old_fingerprints": dict(self.old_fingerprints),
         }
 
 
@@ -104,8 +113,9 @@ def _brands_of(store: Store, name: str) -> list[str]:
     return out
 
 
-def preview(store: Store, profile: str | None, target: str, *, environ: Mapping[str, str] | None = None,
-            cwd: str | None = None) -> Impact:
+def preview(
+    store: Store, profile: str | None, target: str, *, environ: Mapping[str, str] | None = None, cwd: str | None = None
+) -> Impact:
     """What rotating `target` ("consumer", "bearer", "access", "client-secret") of a profile means."""
     if target not in ROTATIONS:
         raise StoreError(f"nothing called {target!r} to rotate: choose one of {', '.join(TARGETS)}")
@@ -127,22 +137,30 @@ def preview(store: Store, profile: str | None, target: str, *, environ: Mapping[
         own_dead = [k for k in rot.invalidates if k in bp.values]
         inherits = [k for k in rot.regenerates if k not in bp.values]
         if inherits:
-            consequences.append(f"Brand profile {b} inherits the {', '.join(_label(k) for k in inherits)} from "
-                                f"{owner.name}: it gets the new values automatically.")
+            consequences.append(
+                f"Brand profile {b} inherits the {', '.join(_label(k) for k in inherits)} from "
+                f"{owner.name}: it gets the new values automatically."
+            )
         if own_dead:
-            consequences.append(f"Brand profile {b} holds its own {', '.join(_label(k) for k in own_dead)}, issued "
-                                "to this app: they stop working too and must be replaced in that profile.")
+            consequences.append(
+                f"Brand profile {b} holds its own {', '.join(_label(k) for k in own_dead)}, issued "
+                "to this app: they stop working too and must be replaced in that profile."
+            )
     if target == "client-secret" and (Kind.OAUTH2_ACCESS_TOKEN in held or owner.extra.get("username")):
         who = owner.extra.get("username")
-        consequences.append(f"The OAuth 2.0 connection{' of @' + who if who else ''} stored here ends: sign in again "
-                            "after the rotation. Every other account connected to the app must reconnect too.")
+        consequences.append(
+            f"The OAuth 2.0 connection{' of @' + who if who else ''} stored here ends: sign in again "
+            "after the rotation. Every other account connected to the app must reconnect too."
+        )
     if target == "consumer" and Kind.ACCESS_TOKEN in held:
         who = owner.extra.get("screen_name")
         consequences.append(f"The Access Token{' of @' + who if who else ''} stored here stops working.")
     missing = [k for k in rot.regenerates if k not in held]
     if missing and len(missing) == len(rot.regenerates):
-        consequences.append(f"Profile {owner.name} does not hold the {' / '.join(_label(k) for k in missing)} yet: "
-                            "the rotation adds them.")
+        consequences.append(
+            f"Profile {owner.name} does not hold the {' / '.join(_label(k) for k in missing)} yet: "
+            "the rotation adds them."
+        )
     ask = [*rot.regenerates, *(k for k in invalid if k in PORTAL_REISSUES)]
     drop = [k for k in invalid if k not in PORTAL_REISSUES]
     steps = [
@@ -159,9 +177,19 @@ def preview(store: Store, profile: str | None, target: str, *, environ: Mapping[
     after.append("Update every place listed under 'old values still live here', then run `xkeys doctor`.")
     old = {k: owner.values[k] for k in (*rot.regenerates, *invalid) if owner.values.get(k)}
     imp = Impact(
-        profile=prof.name, owner=owner.name, target=target, title=rot.title,
-        regenerates=list(rot.regenerates), invalidates=invalid, ask=ask, drop=drop, impact=rot.impact,
-        consequences=consequences, steps=steps, after=after, affected_profiles=brands,
+        profile=prof.name,
+        owner=owner.name,
+        target=target,
+        title=rot.title,
+        regenerates=list(rot.regenerates),
+        invalidates=invalid,
+        ask=ask,
+        drop=drop,
+        impact=rot.impact,
+        consequences=consequences,
+        steps=steps,
+        after=after,
+        affected_profiles=brands,
         old_fingerprints={k.value: fingerprint(v) for k, v in old.items()},
     )
     # files exported from brands carry the owner's (inherited) values too
@@ -183,8 +211,14 @@ def _file_holds(path: str, old: Mapping[Kind, str]) -> list[str] | None:
     return [k.value for k, v in old.items() if v and v in text]
 
 
-def where_old_values_live(profile: Profile, old: Mapping[Kind, str], *, environ: Mapping[str, str] | None = None,
-                          cwd: str | None = None, exports: list[Any] | None = None) -> list[Exposure]:
+def where_old_values_live(
+    profile: Profile,
+    old: Mapping[Kind, str],
+    *,
+    environ: Mapping[str, str] | None = None,
+    cwd: str | None = None,
+    exports: list[Any] | None = None,
+) -> list[Exposure]:
     """Exported files recorded on the profile (or the given export records), env vars of this
     shell and .env files in `cwd` that still carry one of the `old` values (matched by value;
     reported by name and field only)."""
@@ -192,7 +226,7 @@ def where_old_values_live(profile: Profile, old: Mapping[Kind, str], *, environ:
     out: list[Exposure] = []
     by_fp = {fingerprint(v): k for k, v in old.items() if v}
     seen: set[str] = set()
-    for rec in (profile.exports if exports is None else exports):
+    for rec in profile.exports if exports is None else exports:
         path = os.path.abspath(rec.path)
         if path in seen:
             continue
@@ -277,8 +311,9 @@ def candidate_set(store: Store, imp: Impact, new: Mapping[Kind, str]) -> dict[Ki
 
 #: what the live check of a rotation looks at: the rotated family only, so an unrelated stale
 #: value (say, an old OAuth 2.0 token during a consumer-key rotation) does not block the save
-_OAUTH1_APP = frozenset({Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET, Kind.BEARER_TOKEN, Kind.ACCESS_TOKEN,
-                         Kind.ACCESS_TOKEN_SECRET})
+_OAUTH1_APP = frozenset(
+    {Kind.CONSUMER_KEY, Kind.CONSUMER_SECRET, Kind.BEARER_TOKEN, Kind.ACCESS_TOKEN, Kind.ACCESS_TOKEN_SECRET}
+)
 VERIFY_FAMILY: dict[str, frozenset[Kind]] = {
     "consumer": _OAUTH1_APP,
     "bearer": _OAUTH1_APP,
@@ -291,17 +326,29 @@ VERIFY_FAMILY: dict[str, frozenset[Kind]] = {
 class Verification:
     ok: bool
     exit_code: int
-    report: Any                            # doctor.Report
-    failed: list[str]                      # "check id: message" lines
+    report: Any  # doctor.Report
+    failed: list[str]  # "check id: message" lines
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "exit_code": self.exit_code, "failed": list(self.failed),
-                "report": self.report.to_dict() if hasattr(self.report, "to_dict") else None}
+        return {
+            "ok": self.ok,
+            "exit_code": self.exit_code,
+            "failed": list(self.failed),
+            "report": self.report.to_dict() if hasattr(self.report, "to_dict") else None,
+        }
 
 
-async def verify(store: Store, imp: Impact, new: Mapping[Kind, str], *, need: str = "read",
-                 api_base: str | None = None, timeout: float = 10.0, client: Any = None,
-                 on_result: Any = None) -> Verification:
+async def verify(
+    store: Store,
+    imp: Impact,
+    new: Mapping[Kind, str],
+    *,
+    need: str = "read",
+    api_base: str | None = None,
+    timeout: float = 10.0,
+    client: Any = None,
+    on_result: Any = None,
+) -> Verification:
     """Run doctor (shape + cross + live probes) on the would-be credential set of the rotated
     family (`VERIFY_FAMILY`); ok = doctor's exit code 0 (pass or warn)."""
     from xkeys.core.creds import Credentials
@@ -310,12 +357,18 @@ async def verify(store: Store, imp: Impact, new: Mapping[Kind, str], *, need: st
     owner = store.load(imp.owner, values=False)
     family = VERIFY_FAMILY[imp.target]
     values = {k: v for k, v in candidate_set(store, imp, new).items() if k in family}
-    creds = Credentials(values=values, sources={k: f"rotation:{imp.owner}" for k in values}, profile=imp.owner,
-                        redirect_uri=owner.callback_url)
-    report = await run_doctor(creds, need=need, api_base=api_base, timeout=timeout, client=client,
-                              on_result=on_result)
-    failed = [f"{c.id}: {c.message}" + (f" [{c.diagnosis}]" if c.diagnosis else "")
-              for c in report.checks if getattr(c.status, "value", c.status) == "fail"]
+    creds = Credentials(
+        values=values,
+        sources={k: f"rotation:{imp.owner}" for k in values},
+        profile=imp.owner,
+        redirect_uri=owner.callback_url,
+    )
+    report = await run_doctor(creds, need=need, api_base=api_base, timeout=timeout, client=client, on_result=on_result)
+    failed = [
+        f"{c.id}: {c.message}" + (f" [{c.diagnosis}]" if c.diagnosis else "")
+        for c in report.checks
+        if getattr(c.status, "value", c.status) == "fail"
+    ]
     code = int(report.exit_code)
     return Verification(ok=code == 0, exit_code=code, report=report, failed=failed)
 

@@ -48,9 +48,9 @@ _CONFIDENCE_RANK = {"high": 3, "medium": 2, "low": 1}
 class Candidate:
     """One value found in the text, before classification."""
 
-    name: str | None           # the name or label it was found under (None: free text)
+    name: str | None  # the name or label it was found under (None: free text)
     raw: str = dc_field(repr=False)
-    line: int                  # 1-based
+    line: int  # 1-based
     profile: str | None = None
     commented: bool = False
     #: the name parts used to guess the kind and the service (outermost first)
@@ -67,7 +67,8 @@ class Candidate:
 # names -> kind hints (FACTS.md section 5 "Real-world files")
 
 #: words naming other services: a value under such a name is never an X credential
-_OTHER_SERVICES = frozenset("""
+_OTHER_SERVICES = frozenset(
+    """
 google gcp gcloud firebase youtube gmail github gh gitlab bitbucket telegram tg openai anthropic
 claude aws amazon s3 azure microsoft slack discord stripe paypal facebook fb instagram insta
 linkedin reddit mastodon bluesky bsky threads tiktok spotify twilio sendgrid mailgun mailchimp
@@ -76,24 +77,29 @@ smtp mail email jwt session django flask rails devise cloudinary algolia pusher 
 airtable dropbox twitch huggingface hf cohere mistral groq gemini pinecone ngrok docker npm pypi
 apple okta auth0 cloudflare digitalocean jira atlassian zoom whatsapp weibo yandex mapbox
 openweather weather newsapi giphy imgur unsplash pexels deepl elevenlabs replicate stability
-""".split())
+""".split()
+)
 
 #: words that say "this is X / Twitter"
 _X_WORDS = frozenset({"twitter", "tw", "x", "twurl", "twarc", "tweepy", "twython", "tweet", "tweets", "xapi"})
 
 #: words of settings that are not credentials (ports, URLs, user names...)
-_NON_CREDENTIAL = frozenset("""
+_NON_CREDENTIAL = frozenset(
+    """
 user username screen name handle url uri urls uris host hostname port path dir file callback
 redirect debug env environment mode level log logging timeout interval region locale lang
 language enabled enable disable disabled version owner userid uid count limit max min
-""".split())
+""".split()
+)
 
 #: words that make any name a plain setting, whatever else it says (`token_type`, `BEARER_TOKEN_URL`,
 #: `access_token_expires_at`, `CONSUMER_KEY_FILE`)
-_NEVER_CREDENTIAL = frozenset("""
+_NEVER_CREDENTIAL = frozenset(
+    """
 type url uri urls uris host hostname port path dir file filename callback redirect debug expires
 expiry expiration expire scope scopes level log timeout username screen name handle email
-""".split())
+""".split()
+)
 
 _SECRET_WORDS = frozenset({"secret", "secrets", "secet", "secert", "secrt", "scret", "sercet", "secrete"})
 
@@ -195,10 +201,12 @@ _REFERENCE = re.compile(
     r"|GetEnvironmentVariable|os\.Getenv|\bsecrets\.|\bvars\.|\bconfig\(|\bsettings\.|Deno\.env"
     r"|import\.meta\.env|\bgetattr\(|\bconfig\[|\bConfiguration\["
 )
-_PLACEHOLDER_WORDS = frozenset("""
+_PLACEHOLDER_WORDS = frozenset(
+    """
 your yours my insert enter replace paste put here placeholder example sample dummy fake changeme
 redacted hidden removed todo tbd fixme none null nil undefined empty secret token key value foo bar
-""".split())
+""".split()
+)
 _EMPTY_WORDS = frozenset({"", "none", "null", "nil", "undefined", "~", "-", "n/a", "na", "tbd", "todo"})
 
 
@@ -318,7 +326,8 @@ def _walk_generic(tree: _Tree, parts: tuple[str, ...], shown: str = "") -> Itera
         # OAuth 2.0 user token, not the OAuth 1.0a one (FACTS.md section 5 "Real-world files")
         tt = tree.get("token_type")
         oauth2 = (isinstance(tt, _Leaf) and tt.value.lower() == "bearer") or (
-            "access_token" in tree and ("refresh_token" in tree or "expires_in" in tree))
+            "access_token" in tree and ("refresh_token" in tree or "expires_in" in tree)
+        )
         for k, v in tree.items():
             sub = f"{shown}.{k}" if shown else k
             if oauth2 and k in ("access_token", "refresh_token") and isinstance(v, _Leaf):
@@ -332,8 +341,12 @@ def _walk_generic(tree: _Tree, parts: tuple[str, ...], shown: str = "") -> Itera
                 m = _KV_ITEM.match(item.value)
                 if m:  # compose `environment: [- KEY=value]`
                     name = m.group(1)
-                    yield Candidate(f"{shown}.{name}" if shown else name, _unquote(m.group(2).strip())[0],
-                                    item.line, parts=parts + (name,))
+                    yield Candidate(
+                        f"{shown}.{name}" if shown else name,
+                        _unquote(m.group(2).strip())[0],
+                        item.line,
+                        parts=parts + (name,),
+                    )
                     continue
             # a list of plain values is one setting; a list of mappings gets indexes
             yield from _walk_generic(item, parts, shown if isinstance(item, _Leaf) else f"{shown}[{i}]")
@@ -360,17 +373,27 @@ def _leaf(tree: _Tree, *path: str) -> _Leaf | None:
 # secret}}}, configuration: {default_profile: [username, consumer_key]}, bearer_tokens: {ck: bearer}
 # (FACTS.md section 5)
 _TWURL_KEYS = {
-    "consumer_key": Kind.CONSUMER_KEY, "consumer_secret": Kind.CONSUMER_SECRET,
-    "token": Kind.ACCESS_TOKEN, "secret": Kind.ACCESS_TOKEN_SECRET,
+    "consumer_key": Kind.CONSUMER_KEY,
+    "consumer_secret": Kind.CONSUMER_SECRET,
+    "token": Kind.ACCESS_TOKEN,
+    "secret": Kind.ACCESS_TOKEN_SECRET,
 }
 
 
 def _is_twurlrc(tree: _Tree) -> bool:
-    return isinstance(tree, dict) and isinstance(tree.get("profiles"), dict) and (
-        "configuration" in tree or "bearer_tokens" in tree or any(
-            isinstance(v, dict) and any(isinstance(a, dict) and ("consumer_key" in a or "token" in a)
-                                        for a in v.values())
-            for v in tree["profiles"].values()))
+    return (
+        isinstance(tree, dict)
+        and isinstance(tree.get("profiles"), dict)
+        and (
+            "configuration" in tree
+            or "bearer_tokens" in tree
+            or any(
+                isinstance(v, dict)
+                and any(isinstance(a, dict) and ("consumer_key" in a or "token" in a) for a in v.values())
+                for v in tree["profiles"].values()
+            )
+        )
+    )
 
 
 def _walk_twurlrc(tree: dict[str, Any]) -> tuple[list[Candidate], str | None]:
@@ -390,8 +413,17 @@ def _walk_twurlrc(tree: dict[str, Any]) -> tuple[list[Candidate], str | None]:
                 if not isinstance(sub, _Leaf):
                     continue
                 kind = _TWURL_KEYS.get(key)
-                out.append(Candidate(key, sub.value, sub.line, prof, parts=(key,), hint=kind,
-                                     structural=kind is None and key == "username"))
+                out.append(
+                    Candidate(
+                        key,
+                        sub.value,
+                        sub.line,
+                        prof,
+                        parts=(key,),
+                        hint=kind,
+                        structural=kind is None and key == "username",
+                    )
+                )
     default = None
     dp = tree.get("configuration", {}).get("default_profile") if isinstance(tree.get("configuration"), dict) else None
     if isinstance(dp, list) and len(dp) >= 2 and all(isinstance(x, _Leaf) for x in dp[:2]):
@@ -400,8 +432,16 @@ def _walk_twurlrc(tree: dict[str, Any]) -> tuple[list[Candidate], str | None]:
     if isinstance(bearers, dict):
         for ck, tok in bearers.items():
             if isinstance(tok, _Leaf):
-                out.append(Candidate("bearer_tokens", tok.value, tok.line, ck_profile.get(ck),
-                                     parts=("bearer_tokens",), hint=Kind.BEARER_TOKEN))
+                out.append(
+                    Candidate(
+                        "bearer_tokens",
+                        tok.value,
+                        tok.line,
+                        ck_profile.get(ck),
+                        parts=("bearer_tokens",),
+                        hint=Kind.BEARER_TOKEN,
+                    )
+                )
     for key, sub in tree.items():
         if key not in ("profiles", "configuration", "bearer_tokens"):
             out.extend(_walk_generic(sub, (key,), key))
@@ -414,8 +454,12 @@ def _walk_twurlrc(tree: dict[str, Any]) -> tuple[list[Candidate], str | None]:
 # consumer_secret}}, bearer_token: {type, bearer}}}, default_app. Before 1.0 `~/.xurl` was one JSON
 # file with oauth2_tokens / oauth1_tokens / bearer_token at the top (FACTS.md section 5).
 _XURL_APP_KEYS = {"client_id": Kind.CLIENT_ID, "client_secret": Kind.CLIENT_SECRET}
-_XURL_O1 = {"access_token": Kind.ACCESS_TOKEN, "token_secret": Kind.ACCESS_TOKEN_SECRET,
-            "consumer_key": Kind.CONSUMER_KEY, "consumer_secret": Kind.CONSUMER_SECRET}
+_XURL_O1 = {
+    "access_token": Kind.ACCESS_TOKEN,
+    "token_secret": Kind.ACCESS_TOKEN_SECRET,
+    "consumer_key": Kind.CONSUMER_KEY,
+    "consumer_secret": Kind.CONSUMER_SECRET,
+}
 _XURL_O2 = {"access_token": Kind.OAUTH2_ACCESS_TOKEN, "refresh_token": Kind.OAUTH2_REFRESH_TOKEN}
 _XURL_STRUCTURAL = {"type", "expiration_time", "default_user", "redirect_uri", "file_path"}
 
@@ -423,12 +467,17 @@ _XURL_STRUCTURAL = {"type", "expiration_time", "default_user", "redirect_uri", "
 def _is_xurl(tree: _Tree) -> bool:
     if not isinstance(tree, dict):
         return False
-    if isinstance(tree.get("apps"), dict) and ("default_app" in tree or any(
+    if isinstance(tree.get("apps"), dict) and (
+        "default_app" in tree
+        or any(
             isinstance(a, dict) and ({"oauth2_tokens", "oauth1_token", "bearer_token", "client_id"} & set(a))
-            for a in tree["apps"].values())):
+            for a in tree["apps"].values()
+        )
+    ):
         return True
     return bool({"oauth2_tokens", "oauth1_tokens"} & set(tree)) and all(
-        k in ("oauth2_tokens", "oauth1_tokens", "bearer_token", "file_path") for k in tree)
+        k in ("oauth2_tokens", "oauth1_tokens", "bearer_token", "file_path") for k in tree
+    )
 
 
 def _walk_xurl_app(app: dict[str, Any], prof: str | None) -> Iterator[Candidate]:
@@ -439,18 +488,33 @@ def _walk_xurl_app(app: dict[str, Any], prof: str | None) -> Iterator[Candidate]
             for user, tok in sub.items():
                 for k2, leaf in ((tok.get("oauth2") or {}) if isinstance(tok, dict) else {}).items():
                     if isinstance(leaf, _Leaf):
-                        yield Candidate(f"oauth2_tokens.{user}.{k2}", leaf.value, leaf.line, prof,
-                                        parts=(k2,), hint=_XURL_O2.get(k2), structural=k2 not in _XURL_O2)
+                        yield Candidate(
+                            f"oauth2_tokens.{user}.{k2}",
+                            leaf.value,
+                            leaf.line,
+                            prof,
+                            parts=(k2,),
+                            hint=_XURL_O2.get(k2),
+                            structural=k2 not in _XURL_O2,
+                        )
         elif key in ("oauth1_token", "oauth1_tokens") and isinstance(sub, dict):
             for k2, leaf in ((sub.get("oauth1") or {}) if isinstance(sub.get("oauth1"), dict) else {}).items():
                 if isinstance(leaf, _Leaf):
-                    yield Candidate(f"{key}.{k2}", leaf.value, leaf.line, prof, parts=(k2,),
-                                    hint=_XURL_O1.get(k2), structural=k2 not in _XURL_O1)
+                    yield Candidate(
+                        f"{key}.{k2}",
+                        leaf.value,
+                        leaf.line,
+                        prof,
+                        parts=(k2,),
+                        hint=_XURL_O1.get(k2),
+                        structural=k2 not in _XURL_O1,
+                    )
         elif key == "bearer_token" and isinstance(sub, dict):
             leaf = sub.get("bearer")
             if isinstance(leaf, _Leaf):
-                yield Candidate("bearer_token", leaf.value, leaf.line, prof, parts=("bearer_token",),
-                                hint=Kind.BEARER_TOKEN)
+                yield Candidate(
+                    "bearer_token", leaf.value, leaf.line, prof, parts=("bearer_token",), hint=Kind.BEARER_TOKEN
+                )
         elif isinstance(sub, _Leaf):
             yield Candidate(key, sub.value, sub.line, prof, parts=(key,), structural=key in _XURL_STRUCTURAL)
 
@@ -489,10 +553,12 @@ _ASSIGN = re.compile(
     re.X,
 )
 _DOCKER_OTHER = re.compile(
-    r"^(?:FROM|RUN|CMD|WORKDIR|COPY|ADD|EXPOSE|ENTRYPOINT|LABEL|USER|VOLUME|HEALTHCHECK|SHELL|ONBUILD)\s")
+    r"^(?:FROM|RUN|CMD|WORKDIR|COPY|ADD|EXPOSE|ENTRYPOINT|LABEL|USER|VOLUME|HEALTHCHECK|SHELL|ONBUILD)\s"
+)
 _CODE = re.compile(
     r"(?m)^\s*(?:import\s|from\s+\S+\s+import\s|def\s|class\s|const\s|let\s|var\s|module\.exports|<\?php"
-    r"|package\s|using\s|require\(|function\s|return\s|public\s|private\s|func\s)")
+    r"|package\s|using\s|require\(|function\s|return\s|public\s|private\s|func\s)"
+)
 _PS_ENV = re.compile(r"\$env:(?=[A-Za-z_])", re.I)
 _FLAG = re.compile(r"""(?<!\S)--?(?P<name>[A-Za-z][\w-]*[A-Za-z])[ =](?P<value>"[^"\n]*"|'[^'\n]*'|[^\s"'-]\S*)""")
 _TOKEN = re.compile(r"[A-Za-z0-9%_\-+/=.]{16,}")  # dots too: a JWT or a domain stays one token
@@ -564,8 +630,8 @@ def _style_of(body: str, m: re.Match[str], shell: bool) -> str:
     if m.group("qname") is not None:
         return "code" if op != ":" else "json-ish"
     if op == "=":
-        gap = body[m.end("name"): m.start("op")] if m.group("name") else ""
-        after = body[m.end("op"): m.start("value")]
+        gap = body[m.end("name") : m.start("op")] if m.group("name") else ""
+        after = body[m.end("op") : m.start("value")]
         if gap or after:
             return "ini"
         return "dotenv"
@@ -577,7 +643,7 @@ def _style_of(body: str, m: re.Match[str], shell: bool) -> str:
 def _scan_lines(text: str, only_comments: bool = False) -> _LineScan:
     out = _LineScan()
     section: str | None = None
-    pending: tuple[str, Kind, int] | None = None   # a portal label waiting for its value line
+    pending: tuple[str, Kind, int] | None = None  # a portal label waiting for its value line
     block_end: str | None = None  # inside a /* ... */ or <!-- ... --> block: its closer
     for lineno, raw_line in enumerate(text.splitlines(), 1):
         line = raw_line.strip()
@@ -593,7 +659,7 @@ def _scan_lines(text: str, only_comments: bool = False) -> _LineScan:
         elif cm and not line.startswith("---"):
             commented = True
             opener = cm.group(0).strip()
-            line = line[cm.end():].strip()
+            line = line[cm.end() :].strip()
             closer = _BLOCK_OPEN.get("/*" if opener.startswith("/*") else opener)
             if closer is not None:
                 if closer in line:
@@ -627,8 +693,19 @@ def _scan_lines(text: str, only_comments: bool = False) -> _LineScan:
         lv = _LABEL_VALUE.match(line)
         if lv and " " in lv.group("label").strip() and _label_kind(lv.group("label").strip()) is not None:
             lab = lv.group("label").strip()
-            out.add(Candidate(lab, _unquote(lv.group("value"))[0], lineno, section, commented, (lab,),
-                              _label_kind(lab), col=lv.start("value")), "portal")
+            out.add(
+                Candidate(
+                    lab,
+                    _unquote(lv.group("value"))[0],
+                    lineno,
+                    section,
+                    commented,
+                    (lab,),
+                    _label_kind(lab),
+                    col=lv.start("value"),
+                ),
+                "portal",
+            )
             continue
         used = _Spans()
         shell = False
@@ -641,39 +718,47 @@ def _scan_lines(text: str, only_comments: bool = False) -> _LineScan:
         body = _PS_ENV.sub("", body)  # PowerShell `$env:NAME = "..."`
         sp = _SHELL_PREFIX.match(body)
         if sp:
-            body = body[sp.end():]
+            body = body[sp.end() :]
             shell = True
         for fm in _FLAG.finditer(body):  # `twurl authorize --consumer-key KEY`
             if _name_info((fm.group("name"),))[1] == "x":
                 val = _unquote(fm.group("value"))[0]
-                out.add(Candidate(fm.group("name"), val, lineno, section, commented, (fm.group("name"),),
-                                  col=fm.start("value")), "code")
+                out.add(
+                    Candidate(
+                        fm.group("name"), val, lineno, section, commented, (fm.group("name"),), col=fm.start("value")
+                    ),
+                    "code",
+                )
                 used.add(fm.start(), fm.end())
         for pm in _PHP_DEFINE.finditer(body):
             name = pm.group("name")
-            out.add(Candidate(name, _unquote(pm.group("value"))[0], lineno, section, commented, (name,),
-                              col=pm.start("value")), "code")
+            out.add(
+                Candidate(
+                    name, _unquote(pm.group("value"))[0], lineno, section, commented, (name,), col=pm.start("value")
+                ),
+                "code",
+            )
             used.add(*pm.span())
-        for m in ([] if _DOCKER_OTHER.match(body) else _ASSIGN.finditer(body)):
+        for m in [] if _DOCKER_OTHER.match(body) else _ASSIGN.finditer(body):
             if used.covers(m.start()):
                 continue
             name = m.group("qname") if m.group("qname") is not None else m.group("name")
             rawv, op = m.group("value"), m.group("op")
             if op == ":" and not rawv and m.group("qname") is None:
                 continue  # `key:` opening a block, or prose
-            if op == ":" and m.group("name") and body[m.start("name") - 1: m.start("name")] == "/":
+            if op == ":" and m.group("name") and body[m.start("name") - 1 : m.start("name")] == "/":
                 continue
             val, quoted = _unquote(rawv)
             style = _style_of(body, m, shell)
             end = m.end()
-            follows = body[m.end("value"): m.end("value") + 1]
+            follows = body[m.end("value") : m.end("value") + 1]
             if not quoted and follows == "{":
                 continue  # a block or a literal opens (HOCON `twitter {`, Go `Config{`)
             if not quoted and (follows == "(" or rawv.endswith("[")):
                 # an expression: `os.getenv("X")`, `os.environ["X"]` is a reference (a placeholder);
                 # anything else (`tweepy.Client(`) is code: look inside it instead
                 close = body.find(")" if follows == "(" else "]", m.end("value"))
-                expr = body[m.start("value"): close + 1 if close >= 0 else len(body)]
+                expr = body[m.start("value") : close + 1 if close >= 0 else len(body)]
                 if not _REFERENCE.search(expr):
                     continue
                 val, end = expr, m.start("value") + len(expr)
@@ -682,7 +767,7 @@ def _scan_lines(text: str, only_comments: bool = False) -> _LineScan:
             elif not quoted and op == "=" and (shell or style == "dotenv"):
                 # dotenv: an unquoted value runs to the end of the line, minus an inline comment
                 # or a next `NAME=` (Dockerfile `ENV A=1 B=2`)
-                rest = re.split(r"\s+#", body[m.start("value"):], maxsplit=1)[0]
+                rest = re.split(r"\s+#", body[m.start("value") :], maxsplit=1)[0]
                 rest = re.split(r"\s+(?=[A-Za-z_]\w*=)", rest, maxsplit=1)[0].rstrip()
                 val, end = rest, m.start("value") + len(rest)
             parts = tuple(p for p in re.split(r"[\[\]\"']+", name) if p)
@@ -937,8 +1022,10 @@ class ScanResult:
         return {k: best[k][1] for k in FIELDS if k in best}
 
     def __repr__(self) -> str:
-        return (f"ScanResult(format={self.format!r}, findings={len(self.findings)}, "
-                f"placeholders={self.placeholders!r}, ignored={self.ignored!r})")
+        return (
+            f"ScanResult(format={self.format!r}, findings={len(self.findings)}, "
+            f"placeholders={self.placeholders!r}, ignored={self.ignored!r})"
+        )
 
 
 def _article(word: str) -> str:
@@ -1012,10 +1099,22 @@ def scan(text: str, filename: str | None = None) -> ScanResult:
         seen.update({key, (c.profile, c.line, fp, "*")})
         result.findings.append(_finding(c, cls, hint, value))
     # a name can itself be a value (a YAML key that is a consumer key): scrub every name shown
-    red = redact.Redactor(_values_inside(
-        [f._value for f in result.findings],
-        [n for n in (*placeholders, *ignored, *(f.field for f in result.findings),
-                     *(f.profile for f in result.findings), default) if n]))
+    red = redact.Redactor(
+        _values_inside(
+            [f._value for f in result.findings],
+            [
+                n
+                for n in (
+                    *placeholders,
+                    *ignored,
+                    *(f.field for f in result.findings),
+                    *(f.profile for f in result.findings),
+                    default,
+                )
+                if n
+            ],
+        )
+    )
     for f in result.findings:
         f.field = red.scrub(f.field) if f.field is not None else None
         f.profile = red.scrub(f.profile) if f.profile is not None else None
@@ -1051,9 +1150,15 @@ def _name_like(run: str) -> bool:
         chunks = _words(piece)  # camelCase split, lower-cased
         if not all(_WORD_CHUNK.fullmatch(ch) and len(ch) <= 20 for ch in chunks):
             return False
-        if not (piece.isupper() or piece.islower()) and len(piece) >= 8 and (
-                len(piece) / len(chunks) < 3.5 or len(re.findall(r"[0-9]+", piece)) > 1
-                or (len(piece) >= 16 and sum(len(ch) <= 2 for ch in chunks) > 1)):
+        if (
+            not (piece.isupper() or piece.islower())
+            and len(piece) >= 8
+            and (
+                len(piece) / len(chunks) < 3.5
+                or len(re.findall(r"[0-9]+", piece)) > 1
+                or (len(piece) >= 16 and sum(len(ch) <= 2 for ch in chunks) > 1)
+            )
+        ):
             return False
     return True
 
@@ -1069,8 +1174,27 @@ def _safe_name(name: str | None) -> str | None:
     return None if name is None else _safe_name_run(name)
 
 
-_SECRETISH_WORDS = frozenset({"password", "passwd", "pwd", "pass", "token", "tokens", "key", "keys", "apikey",
-                              "credential", "credentials", "auth", "private", "signing"}) | _SECRET_WORDS
+_SECRETISH_WORDS = (
+    frozenset(
+        {
+            "password",
+            "passwd",
+            "pwd",
+            "pass",
+            "token",
+            "tokens",
+            "key",
+            "keys",
+            "apikey",
+            "credential",
+            "credentials",
+            "auth",
+            "private",
+            "signing",
+        }
+    )
+    | _SECRET_WORDS
+)
 
 
 def _secretish_name(parts: tuple[str, ...], verdict: str) -> bool:
@@ -1079,8 +1203,14 @@ def _secretish_name(parts: tuple[str, ...], verdict: str) -> bool:
 
 
 def _secretish_value(v: str) -> bool:
-    return (len(v) >= 16 and not any(ch.isspace() for ch in v) and "://" not in v
-            and any(ch.isdigit() for ch in v) and any(ch.isupper() for ch in v) and any(ch.islower() for ch in v))
+    return (
+        len(v) >= 16
+        and not any(ch.isspace() for ch in v)
+        and "://" not in v
+        and any(ch.isdigit() for ch in v)
+        and any(ch.isupper() for ch in v)
+        and any(ch.islower() for ch in v)
+    )
 
 
 def _finding(c: Candidate, cls: Any, hint: Kind | None, value: str) -> Finding:
@@ -1108,9 +1238,18 @@ def _finding(c: Candidate, cls: Any, hint: Kind | None, value: str) -> Finding:
     if c.commented:
         msg = "Commented out, but still a leaked value: " + msg[:1].lower() + msg[1:]
     return Finding(
-        kind=kind, field=name, line=c.line, confidence=cls.confidence,
-        fingerprint=redact.fingerprint(value), hygiene=list(cls.hygiene), matches_field=matches,
-        message=msg, profile=c.profile, commented=c.commented, named_kind=hint, _value=value,
+        kind=kind,
+        field=name,
+        line=c.line,
+        confidence=cls.confidence,
+        fingerprint=redact.fingerprint(value),
+        hygiene=list(cls.hygiene),
+        matches_field=matches,
+        message=msg,
+        profile=c.profile,
+        commented=c.commented,
+        named_kind=hint,
+        _value=value,
     )
 
 
@@ -1118,10 +1257,10 @@ def _values_inside(values: list[str], names: list[str]) -> list[str]:
     """The values that share a 12-character run with one of the names (usually none): only those
     need a Redactor, which is costly to build for thousands of values."""
     n = redact.MIN_RUN
-    windows = {name[i:i + n] for name in names for i in range(len(name) - n + 1)}
+    windows = {name[i : i + n] for name in names for i in range(len(name) - n + 1)}
     if not windows:
         return []
-    return [v for v in values if any(v[i:i + n] in windows for i in range(len(v) - n + 1))]
+    return [v for v in values if any(v[i : i + n] in windows for i in range(len(v) - n + 1))]
 
 
 def _dedupe(items: list[str]) -> list[str]:

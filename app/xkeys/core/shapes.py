@@ -156,7 +156,7 @@ def _sanitize(text: str) -> tuple[str, list[str], str | None]:
             v = _strip_quotes(v, fixes)
         m2 = _BEARER_PREFIX.match(v)
         if m2 and len(v) > m2.end():
-            v = v[m2.end():]
+            v = v[m2.end() :]
             _add(fixes, "removed-bearer-prefix")
             v = _strip_quotes(v, fixes)
         v = _strip_quotes(v, fixes)
@@ -239,7 +239,7 @@ class Classification:
     """What a pasted value is. `value` (the sanitized value) is never in repr or `to_dict`."""
 
     kind: Kind
-    confidence: str                     # high | medium | low
+    confidence: str  # high | medium | low
     field: Kind | None
     matches_field: bool | None
     hygiene: list[str]
@@ -272,7 +272,7 @@ class Classification:
 class _Guess:
     kind: Kind
     confidence: str
-    note: str                           # "This is ..." clause, no value inside
+    note: str  # "This is ..." clause, no value inside
     details: dict[str, Any]
     alternatives: list[Kind] = dc_field(default_factory=list)
 
@@ -301,19 +301,30 @@ def _guess(v: str, now: float) -> _Guess:
     d: dict[str, Any] = {"length": n}
     if "\n" in v or "\r" in v:
         d["lines"] = len(v.splitlines())
-        return _Guess(Kind.UNKNOWN, "medium",
-                      "This is several lines of text, not one value; to find the credentials in a file or a "
-                      "longer paste, use xkeys scan", d)
+        return _Guess(
+            Kind.UNKNOWN,
+            "medium",
+            "This is several lines of text, not one value; to find the credentials in a file or a "
+            "longer paste, use xkeys scan",
+            d,
+        )
     if n > _MAX_VALUE:
-        return _Guess(Kind.UNKNOWN, "high",
-                      f"This is {n:,} characters, far longer than any X credential (the longest, a Bearer "
-                      "Token, is about 116)", d)
+        return _Guess(
+            Kind.UNKNOWN,
+            "high",
+            f"This is {n:,} characters, far longer than any X credential (the longest, a Bearer Token, is about 116)",
+            d,
+        )
 
     # -- distinctive features first -------------------------------------------------------
     if v.startswith("xai-") and _XAI.match(v):
-        return _Guess(Kind.XAI_API_KEY, "high",
-                      "This is an xAI (Grok) API key from console.x.ai, which does not work with the "
-                      "X API; X keys come from console.x.com", d)
+        return _Guess(
+            Kind.XAI_API_KEY,
+            "high",
+            "This is an xAI (Grok) API key from console.x.ai, which does not work with the "
+            "X API; X keys come from console.x.com",
+            d,
+        )
 
     if _BEARER_START.match(v):
         leading = n - len(v.lstrip("A"))
@@ -324,9 +335,13 @@ def _guess(v: str, now: float) -> _Guess:
             conf = "high" if encoded and leading >= 20 and 95 <= n <= 130 else "medium"
             if n < 95:
                 d["truncated"] = True
-                return _Guess(Kind.BEARER_TOKEN, "medium",
-                              f"This looks like a Bearer Token, but at {n} characters it is shorter than "
-                              "the usual 110-116, so part of it may be missing", d)
+                return _Guess(
+                    Kind.BEARER_TOKEN,
+                    "medium",
+                    f"This looks like a Bearer Token, but at {n} characters it is shorter than "
+                    "the usual 110-116, so part of it may be missing",
+                    d,
+                )
             return _Guess(Kind.BEARER_TOKEN, conf, "This is an X app-only Bearer Token", d)
         if _BEARER_DECODED.match(v):
             d["url_encoded"] = False
@@ -339,9 +354,12 @@ def _guess(v: str, now: float) -> _Guess:
         d["user_id"] = uid
         d["id_style"] = "modern" if len(uid) >= 15 else "legacy"
         conf = "high" if 25 <= len(tail) <= 45 and uid[0] != "0" else "medium"
-        return _Guess(Kind.ACCESS_TOKEN, conf,
-                      "This is an OAuth 1.0a Access Token; it starts with the numeric id of the user it "
-                      "acts for (see details)", d)
+        return _Guess(
+            Kind.ACCESS_TOKEN,
+            conf,
+            "This is an OAuth 1.0a Access Token; it starts with the numeric id of the user it acts for (see details)",
+            d,
+        )
 
     if n >= 40 and _B64URL.match(v):
         text = _b64url_text(v)
@@ -355,13 +373,24 @@ def _guess(v: str, now: float) -> _Guess:
                     expires = issued + OAUTH2_ACCESS_TTL
                     d["expires_at"] = _iso(expires)
                     d["likely_expired"] = now >= expires
-                    state = ("it has likely expired (they last 2 hours), so refresh it or log in again"
-                             if now >= expires else "it is likely still valid (they last 2 hours)")
-                    return _Guess(Kind.OAUTH2_ACCESS_TOKEN, "high",
-                                  f"This is an OAuth 2.0 user access token issued {d['issued_at']}; {state}", d)
-                return _Guess(Kind.OAUTH2_REFRESH_TOKEN, "high",
-                              f"This is an OAuth 2.0 refresh token issued {d['issued_at']}; each one works "
-                              "only once, so always keep the newest", d)
+                    state = (
+                        "it has likely expired (they last 2 hours), so refresh it or log in again"
+                        if now >= expires
+                        else "it is likely still valid (they last 2 hours)"
+                    )
+                    return _Guess(
+                        Kind.OAUTH2_ACCESS_TOKEN,
+                        "high",
+                        f"This is an OAuth 2.0 user access token issued {d['issued_at']}; {state}",
+                        d,
+                    )
+                return _Guess(
+                    Kind.OAUTH2_REFRESH_TOKEN,
+                    "high",
+                    f"This is an OAuth 2.0 refresh token issued {d['issued_at']}; each one works "
+                    "only once, so always keep the newest",
+                    d,
+                )
 
     if n == 34 and _B64URL.match(v):
         text = _b64url_text(v)
@@ -375,24 +404,36 @@ def _guess(v: str, now: float) -> _Guess:
                     return _Guess(Kind.CLIENT_ID, "high", "This is an OAuth 2.0 Client ID", d)
                 if suffix == "na":
                     d["client_type"] = "native (unconfirmed)"
-                    return _Guess(Kind.CLIENT_ID, "medium",
-                                  "This looks like an OAuth 2.0 Client ID of the ':na' kind, a public-client "
-                                  "variant that others report but X does not document", d)
+                    return _Guess(
+                        Kind.CLIENT_ID,
+                        "medium",
+                        "This looks like an OAuth 2.0 Client ID of the ':na' kind, a public-client "
+                        "variant that others report but X does not document",
+                        d,
+                    )
                 d["client_type"] = "unrecognised"
-                return _Guess(Kind.CLIENT_ID, "low",
-                              "This decodes like an OAuth 2.0 Client ID but with an unfamiliar suffix", d)
+                return _Guess(
+                    Kind.CLIENT_ID, "low", "This decodes like an OAuth 2.0 Client ID but with an unfamiliar suffix", d
+                )
 
     # -- other services and placeholders --------------------------------------------------
     for pattern, what in _LOOKALIKES:
         if pattern.match(v):
             d["looks_like"] = what
             return _Guess(Kind.UNKNOWN, "high", f"This is not an X credential: it looks like {what}", d)
-    if _PLACEHOLDER.match(v) or (n <= 40 and not _ALNUM.match(v) and parse_field(v) is not None) \
-            or (v.isupper() and "_" in v):
+    if (
+        _PLACEHOLDER.match(v)
+        or (n <= 40 and not _ALNUM.match(v) and parse_field(v) is not None)
+        or (v.isupper() and "_" in v)
+    ):
         d["placeholder"] = True
-        return _Guess(Kind.UNKNOWN, "high",
-                      "This is placeholder text (or a variable name), not a real credential; paste the "
-                      "value from console.x.com > your App > Keys and tokens", d)
+        return _Guess(
+            Kind.UNKNOWN,
+            "high",
+            "This is placeholder text (or a variable name), not a real credential; paste the "
+            "value from console.x.com > your App > Keys and tokens",
+            d,
+        )
 
     # -- length bands (alphanumeric) ------------------------------------------------------
     if _ALNUM.match(v):
@@ -400,44 +441,58 @@ def _guess(v: str, now: float) -> _Guess:
         # hex-only with odds below 1e-17)
         if _HEX.match(v):
             d["looks_like"] = "a hexadecimal string"
-            return _Guess(Kind.UNKNOWN, "medium",
-                          "This is a hexadecimal string (a hash or another service's key); X credentials "
-                          "are not hex-only", d)
+            return _Guess(
+                Kind.UNKNOWN,
+                "medium",
+                "This is a hexadecimal string (a hash or another service's key); X credentials are not hex-only",
+                d,
+            )
         if n == 25:
             return _Guess(Kind.CONSUMER_KEY, "high", "This has the shape of an API Key (Consumer Key)", d)
         if n in (21, 22):
-            return _Guess(Kind.CONSUMER_KEY, "medium",
-                          "This has the shape of an older API Key (Consumer Key)", d)
+            return _Guess(Kind.CONSUMER_KEY, "medium", "This has the shape of an older API Key (Consumer Key)", d)
         if n == 50:
-            return _Guess(Kind.CONSUMER_SECRET, "medium",
-                          "This fits two kinds: an API Key Secret (Consumer Secret) or an OAuth 2.0 "
-                          "Client Secret, which have the same length", d, [Kind.CLIENT_SECRET])
+            return _Guess(
+                Kind.CONSUMER_SECRET,
+                "medium",
+                "This fits two kinds: an API Key Secret (Consumer Secret) or an OAuth 2.0 "
+                "Client Secret, which have the same length",
+                d,
+                [Kind.CLIENT_SECRET],
+            )
         if n == 45:
             return _Guess(Kind.ACCESS_TOKEN_SECRET, "high", "This has the shape of an Access Token Secret", d)
         if n == 40:
-            return _Guess(Kind.ACCESS_TOKEN_SECRET, "medium",
-                          "This has the shape of an older Access Token Secret", d)
+            return _Guess(Kind.ACCESS_TOKEN_SECRET, "medium", "This has the shape of an older Access Token Secret", d)
         if n == 41:
-            return _Guess(Kind.ACCESS_TOKEN_SECRET, "low",
-                          "This fits two older kinds of the same length: an Access Token Secret or an "
-                          "API Key Secret (Consumer Secret)", d, [Kind.CONSUMER_SECRET])
+            return _Guess(
+                Kind.ACCESS_TOKEN_SECRET,
+                "low",
+                "This fits two older kinds of the same length: an Access Token Secret or an "
+                "API Key Secret (Consumer Secret)",
+                d,
+                [Kind.CONSUMER_SECRET],
+            )
         if n in (42, 43):
-            return _Guess(Kind.CONSUMER_SECRET, "medium",
-                          "This has the shape of an older API Key Secret (Consumer Secret)", d)
+            return _Guess(
+                Kind.CONSUMER_SECRET, "medium", "This has the shape of an older API Key Secret (Consumer Secret)", d
+            )
         near = _NEAR.get(n)
         if near is not None:
             d["near_kind"] = near[0].value
-            return _Guess(Kind.UNKNOWN, "low",
-                          f"This is {n} letters and digits, one {near[1]} {_a(label(near[0]))}'s "
-                          f"{near[2]}, so a character may have been lost or added while copying", d)
-        return _Guess(Kind.UNKNOWN, "low",
-                      f"No X credential is {n} letters and digits long", d)
+            return _Guess(
+                Kind.UNKNOWN,
+                "low",
+                f"This is {n} letters and digits, one {near[1]} {_a(label(near[0]))}'s "
+                f"{near[2]}, so a character may have been lost or added while copying",
+                d,
+            )
+        return _Guess(Kind.UNKNOWN, "low", f"No X credential is {n} letters and digits long", d)
 
     if n == 50 and _B64URL.match(v):
         return _Guess(Kind.CLIENT_SECRET, "high", "This has the shape of an OAuth 2.0 Client Secret", d)
     if _B64URL.match(v) and 45 <= n <= 55:
-        return _Guess(Kind.CLIENT_SECRET, "low",
-                      "This may be an OAuth 2.0 Client Secret, but its length is unusual", d)
+        return _Guess(Kind.CLIENT_SECRET, "low", "This may be an OAuth 2.0 Client Secret, but its length is unusual", d)
     return _Guess(Kind.UNKNOWN, "low", "This does not match the shape of any X credential", d)
 
 
@@ -508,8 +563,18 @@ def classify(text: str, field: Kind | str | None = None, *, now: float | None = 
     if fld is None and named is not None and named is not Kind.XAI_API_KEY:
         fld = named  # `X_API_KEY=...` pasted whole: the name says which field it was meant for
     if not value:
-        return Classification(Kind.UNKNOWN, "high", fld, False if fld is not None else None, hygiene,
-                              {"length": 0}, "The value is empty: nothing was pasted.", [], None, value)
+        return Classification(
+            Kind.UNKNOWN,
+            "high",
+            fld,
+            False if fld is not None else None,
+            hygiene,
+            {"length": 0},
+            "The value is empty: nothing was pasted.",
+            [],
+            None,
+            value,
+        )
     g = _guess(value, clock)
     if named is not None:
         g.details["named_as"] = named.value
@@ -519,9 +584,13 @@ def classify(text: str, field: Kind | str | None = None, *, now: float | None = 
         raw_pieces = [p for p in _WS.split(text.strip().translate(_ZW_TABLE)) if p]
         kinds = _several_values([p.strip(_STRAIGHT_QUOTES + _SMART_QUOTES) for p in raw_pieces], clock)
         if kinds:
-            g = _Guess(Kind.UNKNOWN, "medium",
-                       f"This is {len(kinds)} values pasted together ({_join([label(k) for k in kinds])}); "
-                       "paste one value at a time", {"length": len(value), "pieces": [k.value for k in kinds]})
+            g = _Guess(
+                Kind.UNKNOWN,
+                "medium",
+                f"This is {len(kinds)} values pasted together ({_join([label(k) for k in kinds])}); "
+                "paste one value at a time",
+                {"length": len(value), "pieces": [k.value for k in kinds]},
+            )
 
     kind, conf, alts = g.kind, g.confidence, list(g.alternatives)
     matches: bool | None = None
@@ -537,8 +606,10 @@ def classify(text: str, field: Kind | str | None = None, *, now: float | None = 
             kind = fld
             conf = _UP[conf]
             matches = True
-            note = (f"This has the shape of {_a(label(fld))}, matching its field (a value of this shape "
-                    f"could also be {_join([_a(label(a)) for a in alts])})")
+            note = (
+                f"This has the shape of {_a(label(fld))}, matching its field (a value of this shape "
+                f"could also be {_join([_a(label(a)) for a in alts])})"
+            )
         else:
             matches = False
             note, diagnosis = _mismatch(kind, fld, note, alts)
@@ -571,21 +642,29 @@ def _mismatch(kind: Kind, fld: Kind, note: str, alts: list[Kind] = []) -> tuple[
     kl = label(kind)
     if kind is Kind.CLIENT_ID and fld is Kind.CONSUMER_KEY:
         # FACTS.md "Client ID vs Consumer Key": the claim that they are equal is disputed, so explain
-        return ("This looks like an OAuth 2.0 Client ID (it decodes to the ':1:ci' form), which X's "
-                "documentation shows as a different string from the API Key (Consumer Key), so copy the API "
-                "Key from the Consumer Keys section of Keys and tokens and keep this one for OAuth 2.0 logins "
-                "(the live check settles it)"), "client-id-as-consumer-key"
+        return (
+            "This looks like an OAuth 2.0 Client ID (it decodes to the ':1:ci' form), which X's "
+            "documentation shows as a different string from the API Key (Consumer Key), so copy the API "
+            "Key from the Consumer Keys section of Keys and tokens and keep this one for OAuth 2.0 logins "
+            "(the live check settles it)"
+        ), "client-id-as-consumer-key"
     if kind is Kind.CONSUMER_KEY and fld is Kind.CLIENT_ID:
-        return ("This has the shape of an API Key (Consumer Key), while X's documentation shows the OAuth "
-                "2.0 Client ID as a different 34-character string, so copy the Client ID from the OAuth 2.0 "
-                "section of Keys and tokens (the live check settles it)"), "client-id-as-consumer-key"
+        return (
+            "This has the shape of an API Key (Consumer Key), while X's documentation shows the OAuth "
+            "2.0 Client ID as a different 34-character string, so copy the Client ID from the OAuth 2.0 "
+            "section of Keys and tokens (the live check settles it)"
+        ), "client-id-as-consumer-key"
     if kind is Kind.BEARER_TOKEN and fld in OAUTH1_FIELDS:
-        return (f"This is a Bearer Token (app-only), not the {fl}: OAuth 1.0a needs the four values from "
-                "Consumer Keys and Access Token and Secret, and the bearer belongs in the Bearer Token "
-                "field"), "wrong-field"
+        return (
+            f"This is a Bearer Token (app-only), not the {fl}: OAuth 1.0a needs the four values from "
+            "Consumer Keys and Access Token and Secret, and the bearer belongs in the Bearer Token "
+            "field"
+        ), "wrong-field"
     if alts:  # same shape as another kind: name both, claim neither
         kl2 = f"{_a(kl)} or {_join([_a(label(a)) for a in alts])}"
-        return (f"This looks like {kl2} (they share one shape), not {_a(fl)}, and the {fl} comes from "
-                f"{_where(fld)}"), "wrong-field"
-    return (f"This looks like {_a(kl)}, not {_a(fl)}: it belongs in the {kl} field, and the {fl} "
-            f"comes from {_where(fld)}"), "wrong-field"
+        return (
+            f"This looks like {kl2} (they share one shape), not {_a(fl)}, and the {fl} comes from {_where(fld)}"
+        ), "wrong-field"
+    return (
+        f"This looks like {_a(kl)}, not {_a(fl)}: it belongs in the {kl} field, and the {fl} comes from {_where(fld)}"
+    ), "wrong-field"

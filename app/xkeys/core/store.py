@@ -90,6 +90,7 @@ def default_config_dir() -> str:
 
 # --------------------------------------------------------------------------- atomic files
 
+
 def _fsync_dir(path: str) -> None:
     try:
         fd = os.open(path, os.O_RDONLY)
@@ -154,6 +155,7 @@ def file_lock(path: str) -> Iterator[None]:
 
 
 # --------------------------------------------------------------------------- secret backends
+
 
 class SecretBackend(Protocol):
     name: str
@@ -229,8 +231,9 @@ class KeyringBackend:
         return dict(zip(keys, self._parallel(self.get, keys), strict=True))
 
     def set_many(self, items: Mapping[str, str]) -> None:
-        self._parallel(lambda kv: self._call("store a secret", self._kr.set_password, SERVICE, kv[0], kv[1]),
-                       list(items.items()))
+        self._parallel(
+            lambda kv: self._call("store a secret", self._kr.set_password, SERVICE, kv[0], kv[1]), list(items.items())
+        )
 
     def delete_many(self, keys: list[str]) -> None:
         from keyring.errors import PasswordDeleteError
@@ -262,8 +265,10 @@ class FileBackend:
         return {str(k): str(v) for k, v in secrets.items()} if isinstance(secrets, dict) else {}
 
     def _write(self, secrets: dict[str, str]) -> None:
-        body = {"comment": "xkeys secrets (plain text, chosen with --secret-store file); keep this file private",
-                "secrets": secrets}
+        body = {
+            "comment": "xkeys secrets (plain text, chosen with --secret-store file); keep this file private",
+            "secrets": secrets,
+        }
         atomic_write(self.path, json.dumps(body, indent=1, sort_keys=True) + "\n", 0o600)
 
     def get(self, key: str) -> str | None:
@@ -294,6 +299,7 @@ class FileBackend:
 
 # --------------------------------------------------------------------------- data
 
+
 @dataclass
 class ExportRecord:
     path: str
@@ -303,14 +309,23 @@ class ExportRecord:
     at: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "format": self.format, "dialect": self.dialect,
-                "fingerprints": dict(self.fingerprints), "at": self.at}
+        return {
+            "path": self.path,
+            "format": self.format,
+            "dialect": self.dialect,
+            "fingerprints": dict(self.fingerprints),
+            "at": self.at,
+        }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ExportRecord:
-        return cls(path=str(d.get("path", "")), format=str(d.get("format", "")),
-                   dialect=d.get("dialect"), fingerprints=dict(d.get("fingerprints") or {}),
-                   at=str(d.get("at", "")))
+        return cls(
+            path=str(d.get("path", "")),
+            format=str(d.get("format", "")),
+            dialect=d.get("dialect"),
+            fingerprints=dict(d.get("fingerprints") or {}),
+            at=str(d.get("at", "")),
+        )
 
 
 @dataclass
@@ -320,7 +335,7 @@ class Generation:
     gen: int
     at: str
     reason: str
-    fingerprints: dict[str, str]   # field id -> fingerprint
+    fingerprints: dict[str, str]  # field id -> fingerprint
     lengths: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -328,14 +343,23 @@ class Generation:
         return [Kind(f) for f in self.fingerprints]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"gen": self.gen, "at": self.at, "reason": self.reason,
-                "fingerprints": dict(self.fingerprints), "lengths": dict(self.lengths)}
+        return {
+            "gen": self.gen,
+            "at": self.at,
+            "reason": self.reason,
+            "fingerprints": dict(self.fingerprints),
+            "lengths": dict(self.lengths),
+        }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Generation:
-        return cls(gen=int(d["gen"]), at=str(d.get("at", "")), reason=str(d.get("reason", "")),
-                   fingerprints={str(k): str(v) for k, v in (d.get("fingerprints") or {}).items()},
-                   lengths={str(k): int(v) for k, v in (d.get("lengths") or {}).items()})
+        return cls(
+            gen=int(d["gen"]),
+            at=str(d.get("at", "")),
+            reason=str(d.get("reason", "")),
+            fingerprints={str(k): str(v) for k, v in (d.get("fingerprints") or {}).items()},
+            lengths={str(k): int(v) for k, v in (d.get("lengths") or {}).items()},
+        )
 
 
 @dataclass
@@ -349,11 +373,11 @@ class Profile:
 
     name: str
     values: dict[Kind, str] = field(default_factory=dict)
-    auth_path: str | None = None        # oauth1-user | app-only | oauth2-user | ...
+    auth_path: str | None = None  # oauth1-user | app-only | oauth2-user | ...
     preset: str | None = None
     callback_url: str | None = None
-    base: str | None = None             # brand override: inherit from this profile
-    extra: dict[str, Any] = field(default_factory=dict)   # non-secret facts (user, scopes, expiry)
+    base: str | None = None  # brand override: inherit from this profile
+    extra: dict[str, Any] = field(default_factory=dict)  # non-secret facts (user, scopes, expiry)
     exports: list[ExportRecord] = field(default_factory=list)
     history: list[Generation] = field(default_factory=list)
     created: str | None = None
@@ -365,8 +389,10 @@ class Profile:
     inherited_fps: dict[Kind, str] = field(default_factory=dict, repr=False)
 
     def __repr__(self) -> str:  # never show values
-        return (f"Profile(name={self.name!r}, fields={[k.value for k in self.values]}, "
-                f"auth_path={self.auth_path!r}, base={self.base!r})")
+        return (
+            f"Profile(name={self.name!r}, fields={[k.value for k in self.values]}, "
+            f"auth_path={self.auth_path!r}, base={self.base!r})"
+        )
 
     @property
     def current(self) -> Generation | None:
@@ -427,6 +453,7 @@ def infer_auth_path(values: Mapping[Kind, str]) -> str | None:
 
 # --------------------------------------------------------------------------- store
 
+
 def _merge_exports(stored: list[dict[str, Any]], mine: list[ExportRecord]) -> list[dict[str, Any]]:
     by_path = {str(e.get("path")): dict(e) for e in stored}
     for rec in mine:
@@ -435,8 +462,7 @@ def _merge_exports(stored: list[dict[str, Any]], mine: list[ExportRecord]) -> li
 
 
 def _valid_name(name: str) -> bool:
-    return bool(name) and len(name) <= 64 and all(c.isalnum() or c in "-_." for c in name) \
-        and not name.startswith(".")
+    return bool(name) and len(name) <= 64 and all(c.isalnum() or c in "-_." for c in name) and not name.startswith(".")
 
 
 def check_name(name: str) -> str:
@@ -552,11 +578,15 @@ class Store:
         for f, fp in gen.fingerprints.items():
             v = got.get(self._key(pid, gen.gen, f))
             if v is None:
-                raise StoreError(f"the secret store has lost {f} of profile {p.name!r} "
-                                 f"(generation {gen.gen}); re-import or rotate it")
+                raise StoreError(
+                    f"the secret store has lost {f} of profile {p.name!r} "
+                    f"(generation {gen.gen}); re-import or rotate it"
+                )
             if fingerprint(v) != fp:
-                raise StoreError(f"the stored {f} of profile {p.name!r} does not match its recorded "
-                                 "fingerprint; re-import or rotate it")
+                raise StoreError(
+                    f"the stored {f} of profile {p.name!r} does not match its recorded "
+                    "fingerprint; re-import or rotate it"
+                )
             out[Kind(f)] = v
         return out
 
@@ -566,8 +596,10 @@ class Store:
         if name is None:
             name = self.active_name()
             if name is None:
-                raise NoProfile("no active profile: create one with `xkeys profile import` "
-                                "or pick one with `xkeys profile use NAME`")
+                raise NoProfile(
+                    "no active profile: create one with `xkeys profile import` "
+                    "or pick one with `xkeys profile use NAME`"
+                )
         d = data["profiles"].get(name)
         if d is None:
             raise NoProfile(f"no profile named {name!r} (see `xkeys profile list`)")
@@ -632,8 +664,10 @@ class Store:
             walk, hops = profile.base, 0
             while walk and hops < 64:
                 if walk == profile.name:
-                    raise StoreError(f"profile {profile.base!r} already inherits from {profile.name!r}: "
-                                     "a base cannot inherit from its brand")
+                    raise StoreError(
+                        f"profile {profile.base!r} already inherits from {profile.name!r}: "
+                        "a base cannot inherit from its brand"
+                    )
                 walk, hops = profiles.get(walk, {}).get("base"), hops + 1
             now = _now()
             d: dict[str, Any] = dict(existing or {})
@@ -656,27 +690,36 @@ class Store:
                 backend = self.backend(store_name)
                 gen_no = (max(g.gen for g in history) + 1) if history else 1
                 backend.set_many({self._key(pid, gen_no, k.value): v for k, v in own.items()})
-                history.append(Generation(gen=gen_no, at=now, reason=reason, fingerprints=fps,
-                                          lengths={k.value: len(v) for k, v in own.items()}))
+                history.append(
+                    Generation(
+                        gen=gen_no,
+                        at=now,
+                        reason=reason,
+                        fingerprints=fps,
+                        lengths={k.value: len(v) for k, v in own.items()},
+                    )
+                )
                 if rotated:
                     d["rotated"] = now
                 while len(history) > HISTORY_LIMIT:
                     old = history.pop(0)
                     pruned.extend(self._key(pid, old.gen, f) for f in old.fingerprints)
-            d.update({
-                "id": pid,
-                "auth_path": profile.auth_path,
-                "preset": profile.preset,
-                "callback_url": profile.callback_url,
-                "base": profile.base,
-                "extra": dict(profile.extra),
-                # records written meanwhile (another process's export) are kept: merge by path
-                "exports": _merge_exports(d.get("exports") or [], profile.exports),
-                "history": [g.to_dict() for g in history],
-                "created": d.get("created") or profile.created or now,
-                "secret_store": store_name,
-                "fields": sorted(fps),
-            })
+            d.update(
+                {
+                    "id": pid,
+                    "auth_path": profile.auth_path,
+                    "preset": profile.preset,
+                    "callback_url": profile.callback_url,
+                    "base": profile.base,
+                    "extra": dict(profile.extra),
+                    # records written meanwhile (another process's export) are kept: merge by path
+                    "exports": _merge_exports(d.get("exports") or [], profile.exports),
+                    "history": [g.to_dict() for g in history],
+                    "created": d.get("created") or profile.created or now,
+                    "secret_store": store_name,
+                    "fields": sorted(fps),
+                }
+            )
             d.setdefault("rotated", None)
             profiles[profile.name] = d
             if not data.get("active"):
@@ -750,8 +793,7 @@ class Store:
                 raise NoProfile(f"no profile named {name!r} (see `xkeys profile list`)")
             users = sorted(n for n, o in profiles.items() if o.get("base") == name)
             if users:
-                raise StoreError(f"profile {name!r} is the base of {', '.join(users)}; "
-                                 "delete or re-base those first")
+                raise StoreError(f"profile {name!r} is the base of {', '.join(users)}; delete or re-base those first")
             pid = d.get("id")
             store_name = d.get("secret_store") or "keyring"
             for g in d.get("history") or []:

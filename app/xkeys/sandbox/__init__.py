@@ -14,8 +14,7 @@ from xkeys.sandbox.scenarios import SCENARIOS, get_scenario
 __all__ = ["SCENARIOS", "create_app", "demo_credentials", "current_credentials"]
 
 
-def create_app(scenario: str = "healthy", seed: int = 0, latency: float = 0.0,
-               clock: Any = None, **kwargs: Any) -> Any:
+def create_app(scenario: str = "healthy", seed: int = 0, latency: float = 0.0, clock: Any = None, **kwargs: Any) -> Any:
     """The sandbox as a Starlette app (see `xkeys.sandbox.app.create_app`).
 
     Keyword extras: `redirect_uris` (the demo app's registered callback URLs), `public_client`

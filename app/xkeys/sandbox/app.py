@@ -95,11 +95,11 @@ class _BugCatcher:
         except Exception as exc:  # noqa: BLE001 - the point of this class
             st: SandboxState = scope["app"].state.sandbox
             st.bugs.append(f"{scope.get('method')} {scope.get('path')}: {type(exc).__name__}")
-            log.error("SANDBOX BUG while answering %s %s", scope.get("method"), scope.get("path"),
-                      exc_info=exc)
+            log.error("SANDBOX BUG while answering %s %s", scope.get("method"), scope.get("path"), exc_info=exc)
             if not started:
-                await E.raw(f"sandbox bug ({type(exc).__name__}); see the sandbox log\n", 599,
-                            "text/plain; charset=utf-8")(scope, receive, send)
+                await E.raw(
+                    f"sandbox bug ({type(exc).__name__}); see the sandbox log\n", 599, "text/plain; charset=utf-8"
+                )(scope, receive, send)
 
 
 # ------------------------------------------------------------------------------ faults
@@ -200,10 +200,16 @@ def _http_date(epoch: float, v2: bool) -> str:
     return d[:-3] + "UTC" if v2 else d
 
 
-def create_app(scenario: str = "healthy", seed: int = 0, latency: float = 0.0,
-               clock: Callable[[], float] | None = None, *,
-               redirect_uris: Sequence[str] | None = None, hang_seconds: float = 30.0,
-               public_client: bool = False) -> SandboxApp:
+def create_app(
+    scenario: str = "healthy",
+    seed: int = 0,
+    latency: float = 0.0,
+    clock: Callable[[], float] | None = None,
+    *,
+    redirect_uris: Sequence[str] | None = None,
+    hang_seconds: float = 30.0,
+    public_client: bool = False,
+) -> SandboxApp:
     """The sandbox for one scenario and seed.
 
     clock: epoch seconds (for tests); the scenario's offset is added on top.
@@ -224,8 +230,12 @@ def create_app(scenario: str = "healthy", seed: int = 0, latency: float = 0.0,
 def line_info(app: SandboxApp, base_url: str) -> dict[str, Any]:
     """The JSON line `xkeys sandbox` prints (and `handle.info`)."""
     st: SandboxState = app.state.sandbox
-    info: dict[str, Any] = {"base_url": base_url, "scenario": st.scenario.name,
-                            "redirect_uri": st.redirect_uris[0], "credentials": st.printed()}
+    info: dict[str, Any] = {
+        "base_url": base_url,
+        "scenario": st.scenario.name,
+        "redirect_uri": st.redirect_uris[0],
+        "credentials": st.printed(),
+    }
     if st.scenario.rotated:
         info["current"] = st.current()
     if st.client.secret is None:

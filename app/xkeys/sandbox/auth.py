@@ -17,12 +17,12 @@ from xkeys.sandbox.wire import read_form, safe_eq, signed_uri
 
 @dataclass
 class Identity:
-    kind: str                 # "oauth1" | "oauth2" | "app"
-    bucket: str               # rate-limit bucket (a hash, never the token)
+    kind: str  # "oauth1" | "oauth2" | "app"
+    bucket: str  # rate-limit bucket (a hash, never the token)
     user_id: str | None = None
     access_level: str = "read"
     scopes: tuple[str, ...] = ()
-    token: str = ""           # the credential (kept in memory only)
+    token: str = ""  # the credential (kept in memory only)
 
 
 #: OAuth 1.0a app permission levels, lowest first (FACTS.md section 2, `x-access-level`)
@@ -30,9 +30,14 @@ LEVELS = {"read": 0, "read-write": 1, "read-write-directmessages": 2}
 TokenLookup = Callable[[str], "tuple[str | None, Any] | Response"]
 
 
-async def verify_oauth1(st: SandboxState, request: Request, *, v2: bool, lookup: TokenLookup,
-                        form: Sequence[tuple[str, str]] | None = None,
-                        ) -> tuple[oauth1.SignedRequest, Any] | Response:
+async def verify_oauth1(
+    st: SandboxState,
+    request: Request,
+    *,
+    v2: bool,
+    lookup: TokenLookup,
+    form: Sequence[tuple[str, str]] | None = None,
+) -> tuple[oauth1.SignedRequest, Any] | Response:
     """Verify an OAuth 1.0a request; returns (signed request, token record) or X's error.
 
     Order as X answers: unreadable header 215, unknown consumer key 32, suspended app 416,
@@ -42,9 +47,13 @@ async def verify_oauth1(st: SandboxState, request: Request, *, v2: bool, lookup:
     if form is None:
         form = await read_form(request)
     try:
-        sr = oauth1.read(request.headers.get("authorization", ""), uri=signed_uri(request),
-                         method=request.method, query=request.scope.get("query_string", b"").decode("latin-1"),
-                         form=form)
+        sr = oauth1.read(
+            request.headers.get("authorization", ""),
+            uri=signed_uri(request),
+            method=request.method,
+            query=request.scope.get("query_string", b"").decode("latin-1"),
+            form=form,
+        )
     except oauth1.MalformedHeader:
         return E.coded(215, v2=v2)
     if not safe_eq(sr.consumer_key, st.consumer_key):
@@ -71,11 +80,13 @@ def access_token_lookup(st: SandboxState, v2: bool) -> TokenLookup:
         if rec is None or rec.revoked:
             return E.coded(89, v2=v2)
         return rec.secret, rec
+
     return lookup
 
 
-async def authenticate(st: SandboxState, request: Request, *, v2: bool,
-                       form: Sequence[tuple[str, str]]) -> Identity | Response:
+async def authenticate(
+    st: SandboxState, request: Request, *, v2: bool, form: Sequence[tuple[str, str]]
+) -> Identity | Response:
     """The caller's identity, or X's answer for bad credentials (215, 401 32/89/135, 416)."""
     auth = request.headers.get("authorization", "").strip()
     if not auth:
@@ -101,9 +112,8 @@ async def authenticate(st: SandboxState, request: Request, *, v2: bool,
         elif st.app_bearers.get(tok):
             ident = Identity("app", "app:" + bucket_of(tok), token=tok)
         elif tok.startswith("A" * 21) or tok in st.app_bearers:
-            return E.coded(89, v2=v2)       # an app bearer that is invalidated, stale or mistyped
+            return E.coded(89, v2=v2)  # an app bearer that is invalidated, stale or mistyped
         else:
             return E.blank(401) if v2 else E.coded(89, v2=False)
         return E.coded(416, v2=v2) if st.scenario.suspended else ident
     return E.coded(215, v2=v2)
-

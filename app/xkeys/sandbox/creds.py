@@ -21,8 +21,14 @@ TWEPOCH_MS = 1288834974657
 
 #: the scopes a full-featured demo OAuth 2.0 user token carries (FACTS.md section 2)
 FULL_SCOPES: tuple[str, ...] = (
-    "tweet.read", "tweet.write", "users.read", "offline.access", "dm.read", "dm.write",
-    "like.read", "follows.read",
+    "tweet.read",
+    "tweet.write",
+    "users.read",
+    "offline.access",
+    "dm.read",
+    "dm.write",
+    "like.read",
+    "follows.read",
 )
 
 
@@ -94,8 +100,8 @@ class AppCredentials:
 
     seed: int
     consumer_key: str
-    consumer_secret: str          # the current secret
-    stale_consumer_secret: str    # the one before a regeneration (rotated-secret)
+    consumer_secret: str  # the current secret
+    stale_consumer_secret: str  # the one before a regeneration (rotated-secret)
     access_token: str
     access_token_secret: str
     client_id: str
@@ -152,12 +158,24 @@ def app_credentials(seed: int = 0) -> AppCredentials:
     first, last = rng.choice(_FIRST), rng.choice(_LAST)
     username = f"{first.lower()}_{last.lower()}{rng.randrange(10, 99)}"[:15]
     return AppCredentials(
-        seed=seed, consumer_key=ck, consumer_secret=cs, stale_consumer_secret=stale_cs,
-        access_token=at, access_token_secret=ats, client_id=cid, client_secret=csec,
-        stale_client_secret=stale_csec, oauth2_access_token=o2at, oauth2_refresh_token=o2rt,
-        stale_oauth2_access_token=stale_o2at, stale_oauth2_refresh_token=stale_o2rt,
-        user_id=user_id, username=username, name=f"{first} {last}",
-        app_id=str(rng.randrange(10**7, 10**8)), project_id=snowflake(user_ms + 10**9, 7),
+        seed=seed,
+        consumer_key=ck,
+        consumer_secret=cs,
+        stale_consumer_secret=stale_cs,
+        access_token=at,
+        access_token_secret=ats,
+        client_id=cid,
+        client_secret=csec,
+        stale_client_secret=stale_csec,
+        oauth2_access_token=o2at,
+        oauth2_refresh_token=o2rt,
+        stale_oauth2_access_token=stale_o2at,
+        stale_oauth2_refresh_token=stale_o2rt,
+        user_id=user_id,
+        username=username,
+        name=f"{first} {last}",
+        app_id=str(rng.randrange(10**7, 10**8)),
+        project_id=snowflake(user_ms + 10**9, 7),
         account_id=str(rng.randrange(10**9, 2 * 10**9)),
         redirect_uri="http://127.0.0.1:8976/callback",
     )

@@ -14,9 +14,9 @@ from starlette.responses import Response
 # Content types as recorded (FACTS.md section 2, "Details seen in recorded real answers")
 V2_JSON = "application/json; charset=utf-8"
 PROBLEM_JSON = "application/problem+json"
-V11_JSON = "application/json;charset=utf-8"       # v1.1 and /oauth2/token: no space
-FORM_TEXT = "text/html;charset=utf-8"             # /oauth/* success and plain-text failures
-HTML = "text/html; charset=utf-8"                 # consent pages
+V11_JSON = "application/json;charset=utf-8"  # v1.1 and /oauth2/token: no space
+FORM_TEXT = "text/html;charset=utf-8"  # /oauth/* success and plain-text failures
+HTML = "text/html; charset=utf-8"  # consent pages
 
 PROBLEMS = "https://api.twitter.com/2/problems/"
 WWW_AUTH = 'OAuth realm="https://api.twitter.com"'
@@ -33,17 +33,26 @@ CODES: dict[int, tuple[int, str]] = {
     187: (403, "Status is a duplicate."),
     215: (400, "Bad Authentication data."),
     220: (403, "Your credentials do not allow access to this resource."),
-    261: (403, "Application cannot perform write actions. Contact Twitter Platform Operations "
-               "through https://help.twitter.com/forms/platform."),
+    261: (
+        403,
+        "Application cannot perform write actions. Contact Twitter Platform Operations "
+        "through https://help.twitter.com/forms/platform.",
+    ),
     348: (403, "Client application is not permitted to to invalidate this token."),
-    415: (401, "Callback URL not approved for this client application. Approved callback URLs can "
-               "be adjusted in your application settings"),
+    415: (
+        401,
+        "Callback URL not approved for this client application. Approved callback URLs can "
+        "be adjusted in your application settings",
+    ),
     416: (401, "Invalid / suspended application"),
     417: (401, "Desktop applications only support the oauth_callback value 'oob'"),
-    453: (403, "You currently have access to a subset of X API V2 endpoints and limited v1.1 "
-               "endpoints (e.g. media post, oauth) only. If you need access to this endpoint, you "
-               "may need a different access level. You can learn more here: "
-               "https://developer.x.com/en/portal/product"),
+    453: (
+        403,
+        "You currently have access to a subset of X API V2 endpoints and limited v1.1 "
+        "endpoints (e.g. media post, oauth) only. If you need access to this endpoint, you "
+        "may need a different access level. You can learn more here: "
+        "https://developer.x.com/en/portal/product",
+    ),
 }
 
 #: labels X puts beside some codes
@@ -58,9 +67,7 @@ UNSUPPORTED_AUTH_APP = (
     "Authenticating with {used} is forbidden for this endpoint. Supported authentication types "
     "are [OAuth 2.0 Application-Only]."
 )
-OAUTH1_PERMISSIONS = (
-    "Your client app is not configured with the appropriate oauth1 app permissions for this endpoint."
-)
+OAUTH1_PERMISSIONS = "Your client app is not configured with the appropriate oauth1 app permissions for this endpoint."
 NOT_ENROLLED = (
     "When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens "
     "from a Twitter developer App that is attached to a Project. You can create a project via "
@@ -79,8 +86,7 @@ def dumps(obj: Any) -> bytes:
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def raw(body: bytes | str, status: int, content_type: str,
-        headers: Mapping[str, str] | None = None) -> Response:
+def raw(body: bytes | str, status: int, content_type: str, headers: Mapping[str, str] | None = None) -> Response:
     data = body.encode("utf-8") if isinstance(body, str) else body
     h = {"content-type": content_type}
     if headers:
@@ -88,13 +94,13 @@ def raw(body: bytes | str, status: int, content_type: str,
     return Response(content=data, status_code=status, headers=h)
 
 
-def json_answer(obj: Any, status: int = 200, content_type: str = V2_JSON,
-                headers: Mapping[str, str] | None = None) -> Response:
+def json_answer(
+    obj: Any, status: int = 200, content_type: str = V2_JSON, headers: Mapping[str, str] | None = None
+) -> Response:
     return raw(dumps(obj), status, content_type, headers)
 
 
-def coded(code: int, *, v2: bool, headers: Mapping[str, str] | None = None,
-          status: int | None = None) -> Response:
+def coded(code: int, *, v2: bool, headers: Mapping[str, str] | None = None, status: int | None = None) -> Response:
     """`{"errors":[{"code":N,"message":...}]}` with the code's status (v2 or v1.1 content type)."""
     st, message = CODES[code]
     err: dict[str, Any] = {"code": code, "message": message}
@@ -106,15 +112,27 @@ def coded(code: int, *, v2: bool, headers: Mapping[str, str] | None = None,
     return json_answer({"errors": [err]}, status or st, V2_JSON if v2 else V11_JSON, h)
 
 
-def problem(status: int, type_: str, title: str, detail: str, *,
-            extra: Mapping[str, Any] | None = None,
-            headers: Mapping[str, str] | None = None) -> Response:
+def problem(
+    status: int,
+    type_: str,
+    title: str,
+    detail: str,
+    *,
+    extra: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
     """A v2 problem (`application/problem+json`); type_ is a problems/ suffix or `about:blank`."""
     body: dict[str, Any] = {}
     if extra:
         body.update(extra)
-    body.update({"title": title, "detail": detail,
-                 "type": type_ if type_ == "about:blank" else PROBLEMS + type_, "status": status})
+    body.update(
+        {
+            "title": title,
+            "detail": detail,
+            "type": type_ if type_ == "about:blank" else PROBLEMS + type_,
+            "status": status,
+        }
+    )
     return json_answer(body, status, PROBLEM_JSON, headers)
 
 
@@ -125,9 +143,14 @@ def blank(status: int, headers: Mapping[str, str] | None = None) -> Response:
 
 
 def invalid_request(detail_msgs: list[dict[str, Any]], headers: Mapping[str, str] | None = None) -> Response:
-    return problem(400, "invalid-request", "Invalid Request",
-                   "One or more parameters to your request was invalid.",
-                   extra={"errors": detail_msgs}, headers=headers)
+    return problem(
+        400,
+        "invalid-request",
+        "Invalid Request",
+        "One or more parameters to your request was invalid.",
+        extra={"errors": detail_msgs},
+        headers=headers,
+    )
 
 
 def oauth2_error(status: int, error: str, description: str) -> Response:

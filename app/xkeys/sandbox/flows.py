@@ -77,8 +77,9 @@ async def oauth2_invalidate(request: Request) -> Response:
             return got
     raw = params.get("access_token", "")
     if not raw:
-        return E.json_answer({"errors": [{"code": 170, "message": "Missing required parameter: access_token"}]},
-                             403, E.V11_JSON)
+        return E.json_answer(
+            {"errors": [{"code": 170, "message": "Missing required parameter: access_token"}]}, 403, E.V11_JSON
+        )
     # the bearer as issued (URL-encoded), whether the client sent it encoded or decoded
     key = next((c for c in (raw, quote(unquote(raw), safe="")) if st.app_bearers.get(c)), None)
     if key is None:
@@ -111,8 +112,9 @@ async def request_token(request: Request) -> Response:
         level = _ASKABLE[asked]
     rt = RequestToken(st.token(ALNUM, 27), st.token(ALNUM, 32), callback, st.now(), level)
     st.request_tokens[rt.token] = rt
-    return E.plain(urlencode({"oauth_token": rt.token, "oauth_token_secret": rt.secret,
-                              "oauth_callback_confirmed": "true"}), 200)
+    return E.plain(
+        urlencode({"oauth_token": rt.token, "oauth_token_secret": rt.secret, "oauth_callback_confirmed": "true"}), 200
+    )
 
 
 def _live_request_token(st: SandboxState, token: str | None) -> RequestToken | None:
@@ -173,13 +175,24 @@ async def access_token(request: Request) -> Response:
     me = st.me
     tok = OAuth1Token(f"{me.id}-{st.token(ALNUM, 30)}", st.token(ALNUM, 45), me.id, rt.access_level)
     st.oauth1_tokens[tok.token] = tok
-    return E.plain(urlencode({"oauth_token": tok.token, "oauth_token_secret": tok.secret,
-                              "user_id": me.id, "screen_name": me.username}), 200)
+    return E.plain(
+        urlencode(
+            {"oauth_token": tok.token, "oauth_token_secret": tok.secret, "user_id": me.id, "screen_name": me.username}
+        ),
+        200,
+    )
 
 
 # =============================================================================== OAuth 2.0 PKCE
-_AUTHZ_FIELDS = ("response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge",
-                 "code_challenge_method")
+_AUTHZ_FIELDS = (
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+)
 
 
 def _check_authorize(st: SandboxState, p: Mapping[str, str]) -> tuple[list[str], str] | str:
@@ -225,8 +238,9 @@ async def o2_authorize_submit(request: Request) -> Response:
     if form.get("action") != "approve":
         return RedirectResponse(with_query(p["redirect_uri"], {"error": "access_denied", "state": p["state"]}), 302)
     code = mint_oauth2_token(st.rng, st.now_ms(), "ac")
-    st.codes[code] = AuthCode(code, p["client_id"], p["redirect_uri"], tuple(scopes), p["code_challenge"],
-                              method, st.now(), st.me.id)
+    st.codes[code] = AuthCode(
+        code, p["client_id"], p["redirect_uri"], tuple(scopes), p["code_challenge"], method, st.now(), st.me.id
+    )
     return RedirectResponse(with_query(p["redirect_uri"], {"state": p["state"], "code": code}), 302)
 
 
@@ -256,8 +270,12 @@ def _s256(verifier: str) -> str:
 
 def _token_answer(st: SandboxState, client_id: str, user_id: str, scopes: tuple[str, ...]) -> Response:
     at = st.new_o2_token("at", client_id, user_id, scopes)
-    body: dict[str, Any] = {"token_type": "bearer", "expires_in": 7200, "access_token": at.token,
-                            "scope": " ".join(scopes)}
+    body: dict[str, Any] = {
+        "token_type": "bearer",
+        "expires_in": 7200,
+        "access_token": at.token,
+        "scope": " ".join(scopes),
+    }
     if "offline.access" in scopes:
         body["refresh_token"] = st.new_o2_token("rt", client_id, user_id, scopes).token
     return E.json_answer(body, headers={"cache-control": "no-store", "pragma": "no-cache"})
@@ -311,4 +329,3 @@ async def o2_revoke(request: Request) -> Response:
     if tok is not None and tok.client_id == st.client.client_id:
         tok.revoked = True
     return E.json_answer({"revoked": True})
-

@@ -15,8 +15,7 @@ from urllib.parse import parse_qsl
 from oauthlib.common import Request as OAuthRequest
 from oauthlib.oauth1.rfc5849 import signature, utils
 
-REQUIRED = ("oauth_consumer_key", "oauth_signature", "oauth_signature_method",
-            "oauth_timestamp", "oauth_nonce")
+REQUIRED = ("oauth_consumer_key", "oauth_signature", "oauth_signature_method", "oauth_timestamp", "oauth_nonce")
 
 
 class MalformedHeader(ValueError):
@@ -25,8 +24,8 @@ class MalformedHeader(ValueError):
 
 @dataclass(frozen=True)
 class SignedRequest:
-    oauth: dict[str, str]                 # oauth_* parameters (header first)
-    params: list[tuple[str, str]]         # everything that goes into the base string (no signature)
+    oauth: dict[str, str]  # oauth_* parameters (header first)
+    params: list[tuple[str, str]]  # everything that goes into the base string (no signature)
     signature: str
     uri: str
     method: str
@@ -44,8 +43,11 @@ class SignedRequest:
     doubled: list[tuple[str, str]] | None = None
 
     def verify(self, consumer_secret: str, token_secret: str | None) -> bool:
-        return any(self._verify(params, consumer_secret, token_secret)
-                   for params in (self.params, self.doubled) if params is not None)
+        return any(
+            self._verify(params, consumer_secret, token_secret)
+            for params in (self.params, self.doubled)
+            if params is not None
+        )
 
     def _verify(self, params: list[tuple[str, str]], consumer_secret: str, token_secret: str | None) -> bool:
         req = OAuthRequest(self.uri, http_method=self.method)
@@ -59,12 +61,14 @@ def parse_form(body: bytes) -> list[tuple[str, str]]:
     return parse_qsl(body.decode("utf-8"), keep_blank_values=True)
 
 
-def read(authorization: str, *, uri: str, method: str, query: str,
-         form: Sequence[tuple[str, str]] = ()) -> SignedRequest:
+def read(
+    authorization: str, *, uri: str, method: str, query: str, form: Sequence[tuple[str, str]] = ()
+) -> SignedRequest:
     """Parse and collect a signed request; raises MalformedHeader when X would answer 215."""
     try:
-        header_items = [(k, utils.unescape(v)) for k, v in utils.parse_authorization_header(authorization)
-                        if k != "realm"]
+        header_items = [
+            (k, utils.unescape(v)) for k, v in utils.parse_authorization_header(authorization) if k != "realm"
+        ]
     except (ValueError, TypeError) as exc:
         raise MalformedHeader("unreadable OAuth header") from exc
     header_set = set(header_items)
@@ -96,5 +100,6 @@ def read(authorization: str, *, uri: str, method: str, query: str,
     # the base string is built from every parameter except the signature itself
     base_params = [(k, v) for k, v in params if k != "oauth_signature"]
     dropped = [(k, v) for k, v in form if k.startswith("oauth_") and (k, v) in header_set]
-    return SignedRequest(oauth, base_params, oauth["oauth_signature"], uri, method.upper(),
-                         base_params + dropped if dropped else None)
+    return SignedRequest(
+        oauth, base_params, oauth["oauth_signature"], uri, method.upper(), base_params + dropped if dropped else None
+    )

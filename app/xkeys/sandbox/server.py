@@ -50,9 +50,17 @@ class _Server(uvicorn.Server):
 
 
 def make_server(app: SandboxApp, *, log_level: str = "warning") -> uvicorn.Server:
-    config = uvicorn.Config(app, log_level=log_level, access_log=False, date_header=False,
-                            server_header=False, lifespan="off", timeout_graceful_shutdown=2,
-                            http="h11", loop="asyncio")
+    config = uvicorn.Config(
+        app,
+        log_level=log_level,
+        access_log=False,
+        date_header=False,
+        server_header=False,
+        lifespan="off",
+        timeout_graceful_shutdown=2,
+        http="h11",
+        loop="asyncio",
+    )
     return _Server(config)
 
 
@@ -82,14 +90,22 @@ class SandboxHandle:
         self.stop()
 
 
-def start_in_thread(scenario: str = "healthy", seed: int = 0, latency: float = 0.0, *,
-                    host: str = "127.0.0.1", port: int = 0, **app_kwargs: Any) -> SandboxHandle:
+def start_in_thread(
+    scenario: str = "healthy",
+    seed: int = 0,
+    latency: float = 0.0,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    **app_kwargs: Any,
+) -> SandboxHandle:
     """A real uvicorn server in a daemon thread; returns once it accepts connections."""
     app = create_app(scenario, seed, latency, **app_kwargs)
     sock = bind(host, port)
     server = make_server(app)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
-                              name=f"xkeys-sandbox-{scenario}", daemon=True)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name=f"xkeys-sandbox-{scenario}", daemon=True
+    )
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from xkeys.sandbox import creds as C
 from xkeys.sandbox.scenarios import Scenario
 
-WINDOW = 15 * 60            # rate-limit window, seconds (FACTS.md section 2)
-TIMESTAMP_WINDOW = 5 * 60   # OAuth 1.0a timestamp tolerance -> code 135 outside it
-CODE_LIFETIME = 30          # OAuth 2.0 authorization code, seconds (FACTS.md section 2)
-O2_TOKEN_LIFETIME = 7200    # OAuth 2.0 access token, seconds
+WINDOW = 15 * 60  # rate-limit window, seconds (FACTS.md section 2)
+TIMESTAMP_WINDOW = 5 * 60  # OAuth 1.0a timestamp tolerance -> code 135 outside it
+CODE_LIFETIME = 30  # OAuth 2.0 authorization code, seconds (FACTS.md section 2)
+O2_TOKEN_LIFETIME = 7200  # OAuth 2.0 access token, seconds
 REQUEST_TOKEN_LIFETIME = 15 * 60
 APP_NAME = "xkeys demo app"
 
@@ -46,7 +46,7 @@ class Tweet:
     author_id: str
     created_ms: int
     deleted: bool = False
-    words: frozenset[str] = frozenset()   # lower-cased words, for search
+    words: frozenset[str] = frozenset()  # lower-cased words, for search
 
     def __post_init__(self) -> None:
         self.words = frozenset(_word_set(self.text))
@@ -65,9 +65,9 @@ class OAuth1Token:
 class RequestToken:
     token: str
     secret: str
-    callback: str             # "oob" or a registered URL
+    callback: str  # "oob" or a registered URL
     created: float
-    access_level: str         # what the access token will get
+    access_level: str  # what the access token will get
     verifier: str | None = None
     used: bool = False
     denied: bool = False
@@ -76,7 +76,7 @@ class RequestToken:
 @dataclass
 class OAuth2Client:
     client_id: str
-    secret: str | None        # None: public client
+    secret: str | None  # None: public client
     redirect_uris: tuple[str, ...]
 
 
@@ -87,7 +87,7 @@ class AuthCode:
     redirect_uri: str
     scopes: tuple[str, ...]
     challenge: str
-    method: str               # "S256" or "plain"
+    method: str  # "S256" or "plain"
     issued: float
     user_id: str
     used: bool = False
@@ -96,13 +96,13 @@ class AuthCode:
 @dataclass
 class OAuth2Token:
     token: str
-    kind: str                 # "at" | "rt"
+    kind: str  # "at" | "rt"
     client_id: str
     user_id: str
     scopes: tuple[str, ...]
     issued: float
-    expires: float | None     # access tokens only
-    revoked: bool = False     # revoked, or (refresh) already used
+    expires: float | None  # access tokens only
+    revoked: bool = False  # revoked, or (refresh) already used
 
 
 @dataclass
@@ -114,16 +114,47 @@ class Counter:
 
 #: the directory of well-known accounts the sandbox knows besides the demo user
 _KNOWN_USERS = (
-    User("2244994945", "XDevelopers", "Developers", "2013-12-14T04:35:55.000Z",
-         "The voice of the X Developer Platform", verified=True),
-    User("6253282", "API", "X API", "2007-05-23T06:01:13.000Z", "Tweets about changes to the X API.",
-         verified=True),
+    User(
+        "2244994945",
+        "XDevelopers",
+        "Developers",
+        "2013-12-14T04:35:55.000Z",
+        "The voice of the X Developer Platform",
+        verified=True,
+    ),
+    User("6253282", "API", "X API", "2007-05-23T06:01:13.000Z", "Tweets about changes to the X API.", verified=True),
     User("783214", "X", "X", "2007-02-20T14:35:54.000Z", "what's happening?!", verified=True),
 )
 
-_WORDS = ("api", "keys", "oauth", "bot", "python", "token", "rate", "limit", "search", "tweet",
-          "x", "developer", "portal", "sandbox", "pkce", "bearer", "write", "read", "project",
-          "console", "secret", "rotate", "callback", "scope", "credits", "usage", "endpoint")
+_WORDS = (
+    "api",
+    "keys",
+    "oauth",
+    "bot",
+    "python",
+    "token",
+    "rate",
+    "limit",
+    "search",
+    "tweet",
+    "x",
+    "developer",
+    "portal",
+    "sandbox",
+    "pkce",
+    "bearer",
+    "write",
+    "read",
+    "project",
+    "console",
+    "secret",
+    "rotate",
+    "callback",
+    "scope",
+    "credits",
+    "usage",
+    "endpoint",
+)
 _TEMPLATES = (
     "Shipping a new {0} {1} example for the X API today",
     "Remember: regenerate your access {0} after changing app permissions ({1})",
@@ -135,9 +166,14 @@ _TEMPLATES = (
 
 
 class SandboxState:
-    def __init__(self, scenario: Scenario, seed: int = 0,
-                 clock: Callable[[], float] | None = None,
-                 redirect_uris: Sequence[str] | None = None, public_client: bool = False) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int = 0,
+        clock: Callable[[], float] | None = None,
+        redirect_uris: Sequence[str] | None = None,
+        public_client: bool = False,
+    ) -> None:
         self.scenario = scenario
         self.seed = seed
         self._clock = clock or time.time
@@ -154,30 +190,35 @@ class SandboxState:
         self.redirect_uris: tuple[str, ...] = tuple(redirect_uris or (cr.redirect_uri,))
         # --- users and tweets ---
         self.users: dict[str, User] = {u.id: u for u in _KNOWN_USERS}
-        self.me = User(cr.user_id, cr.username, cr.name, "2021-06-01T10:00:00.000Z",
-                       "Demo account of the xkeys sandbox")
+        self.me = User(
+            cr.user_id, cr.username, cr.name, "2021-06-01T10:00:00.000Z", "Demo account of the xkeys sandbox"
+        )
         self.users[self.me.id] = self.me
         self.tweets: dict[str, Tweet] = {}
         self._seq = 0
         self._seed_timeline()
         # --- OAuth 1.0a ---
         self.oauth1_tokens: dict[str, OAuth1Token] = {
-            cr.access_token: OAuth1Token(cr.access_token, cr.access_token_secret, cr.user_id,
-                                         self.access_level)
+            cr.access_token: OAuth1Token(cr.access_token, cr.access_token_secret, cr.user_id, self.access_level)
         }
         self.request_tokens: dict[str, RequestToken] = {}
         self.nonces: dict[tuple[str, str, str], float] = {}
         # --- OAuth 2.0 ---
-        self.client = OAuth2Client(cr.client_id, None if public_client else cr.client_secret,
-                                   self.redirect_uris)
+        self.client = OAuth2Client(cr.client_id, None if public_client else cr.client_secret, self.redirect_uris)
         self.codes: dict[str, AuthCode] = {}
         self.o2_tokens: dict[str, OAuth2Token] = {}
         demo_at, demo_rt = cr.oauth2_access_token, cr.oauth2_refresh_token
         now = self.now()
         for tok, kind in ((demo_at, "at"), (demo_rt, "rt")):
-            self.o2_tokens[tok] = OAuth2Token(tok, kind, cr.client_id, cr.user_id,
-                                              scenario.oauth2_scopes, now,
-                                              now + O2_TOKEN_LIFETIME if kind == "at" else None)
+            self.o2_tokens[tok] = OAuth2Token(
+                tok,
+                kind,
+                cr.client_id,
+                cr.user_id,
+                scenario.oauth2_scopes,
+                now,
+                now + O2_TOKEN_LIFETIME if kind == "at" else None,
+            )
         if scenario.rotated:
             self._apply_rotation()
         # --- accounting ---
@@ -208,8 +249,9 @@ class SandboxState:
         stale_at, stale_rt = cr.stale_oauth2_access_token, cr.stale_oauth2_refresh_token
         now = self.now()
         for tok, kind in ((stale_at, "at"), (stale_rt, "rt")):
-            self.o2_tokens[tok] = OAuth2Token(tok, kind, cr.client_id, cr.user_id,
-                                              self.scenario.oauth2_scopes, now, None, revoked=True)
+            self.o2_tokens[tok] = OAuth2Token(
+                tok, kind, cr.client_id, cr.user_id, self.scenario.oauth2_scopes, now, None, revoked=True
+            )
 
     def printed(self) -> dict[str, str]:
         """The credentials block of the JSON line (stale values in rotated-secret)."""
@@ -347,8 +389,9 @@ class SandboxState:
     def new_o2_token(self, kind: str, client_id: str, user_id: str, scopes: tuple[str, ...]) -> OAuth2Token:
         now = self.now()
         value = C.oauth2_token(self.rng, int(now * 1000), kind)
-        tok = OAuth2Token(value, kind, client_id, user_id, scopes, now,
-                          now + O2_TOKEN_LIFETIME if kind == "at" else None)
+        tok = OAuth2Token(
+            value, kind, client_id, user_id, scopes, now, now + O2_TOKEN_LIFETIME if kind == "at" else None
+        )
         self.o2_tokens[value] = tok
         return tok
 

@@ -55,8 +55,7 @@ async def read_body(request: Request) -> bytes:
 
 
 def is_form(request: Request) -> bool:
-    return request.headers.get("content-type", "").split(";")[0].strip().lower() == \
-        "application/x-www-form-urlencoded"
+    return request.headers.get("content-type", "").split(";")[0].strip().lower() == "application/x-www-form-urlencoded"
 
 
 async def read_form(request: Request) -> list[tuple[str, str]]:
@@ -92,9 +91,15 @@ async def read_json_body(request: Request) -> dict[str, Any]:
     except (ValueError, UnicodeDecodeError):
         data = None
     if not isinstance(data, dict):
-        raise Reject(E.problem(400, "invalid-request", "Invalid Request",
-                                "One or more parameters to your request was invalid.",
-                                extra={"errors": [{"message": "Request body must be a JSON object."}]}))
+        raise Reject(
+            E.problem(
+                400,
+                "invalid-request",
+                "Invalid Request",
+                "One or more parameters to your request was invalid.",
+                extra={"errors": [{"message": "Request body must be a JSON object."}]},
+            )
+        )
     return data
 
 
@@ -131,8 +136,11 @@ def state_of(request: Request) -> SandboxState:
 
 
 def rate_headers(c: Counter) -> dict[str, str]:
-    return {"x-rate-limit-limit": str(c.limit), "x-rate-limit-remaining": str(max(c.remaining, 0)),
-            "x-rate-limit-reset": str(c.reset)}
+    return {
+        "x-rate-limit-limit": str(c.limit),
+        "x-rate-limit-remaining": str(max(c.remaining, 0)),
+        "x-rate-limit-reset": str(c.reset),
+    }
 
 
 def with_query(url: str, params: Mapping[str, str]) -> str:

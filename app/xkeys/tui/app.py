@@ -47,11 +47,21 @@ class XKeysApp(App[int]):
 
     safe_mode: reactive[bool] = reactive(False)
 
-    def __init__(self, *, flow: str = "home", services: Services | None = None,
-                 demo: bool = False, scenario: str | None = None, seed: int = 0,
-                 sandbox_info: dict[str, Any] | None = None, profile: str | None = None,
-                 safe_mode: bool = False, blink: bool = True, env_file: str | None = None,
-                 theme: str = "textual-dark") -> None:
+    def __init__(
+        self,
+        *,
+        flow: str = "home",
+        services: Services | None = None,
+        demo: bool = False,
+        scenario: str | None = None,
+        seed: int = 0,
+        sandbox_info: dict[str, Any] | None = None,
+        profile: str | None = None,
+        safe_mode: bool = False,
+        blink: bool = True,
+        env_file: str | None = None,
+        theme: str = "textual-dark",
+    ) -> None:
         super().__init__()
         if flow not in FLOWS:
             raise ValueError(f"unknown flow {flow!r}")
@@ -90,8 +100,7 @@ class XKeysApp(App[int]):
             self.open_flow(self.initial_flow, initial=True)
 
     def start_sandbox(self) -> None:
-        self.run_worker(self._start_sandbox_thread, thread=True, exclusive=True, group="sandbox",
-                        name="sandbox")
+        self.run_worker(self._start_sandbox_thread, thread=True, exclusive=True, group="sandbox", name="sandbox")
 
     def _start_sandbox_thread(self) -> None:
         try:
@@ -257,11 +266,22 @@ def _optional_screen(module: str, name: str) -> Any | None:
         return None
 
 
-def make_app(flow: str = "home", *, demo: bool = False, scenario: str | None = None, seed: int = 0,
-             sandbox_base_url: str | None = None, sandbox_info: dict[str, Any] | None = None,
-             clock: Callable[[], datetime] | None = None, services: Services | None = None,
-             profile: str | None = None, safe_mode: bool = False, env_file: str | None = None,
-             theme: str = "textual-dark", blink: bool | None = None) -> XKeysApp:
+def make_app(
+    flow: str = "home",
+    *,
+    demo: bool = False,
+    scenario: str | None = None,
+    seed: int = 0,
+    sandbox_base_url: str | None = None,
+    sandbox_info: dict[str, Any] | None = None,
+    clock: Callable[[], datetime] | None = None,
+    services: Services | None = None,
+    profile: str | None = None,
+    safe_mode: bool = False,
+    env_file: str | None = None,
+    theme: str = "textual-dark",
+    blink: bool | None = None,
+) -> XKeysApp:
     """Build the app.
 
     - `flow`: home | onboard | troubleshoot | rotate | support (the screen it opens on).
@@ -280,6 +300,16 @@ def make_app(flow: str = "home", *, demo: bool = False, scenario: str | None = N
             sandbox_info = {**sandbox_info, "base_url": sandbox_base_url}
     if blink is None:
         blink = clock is None
-    return XKeysApp(flow=flow, services=services, demo=demo, scenario=scenario, seed=seed,
-                    sandbox_info=sandbox_info, profile=profile, safe_mode=safe_mode, blink=blink,
-                    env_file=env_file, theme=theme)
+    return XKeysApp(
+        flow=flow,
+        services=services,
+        demo=demo,
+        scenario=scenario,
+        seed=seed,
+        sandbox_info=sandbox_info,
+        profile=profile,
+        safe_mode=safe_mode,
+        blink=blink,
+        env_file=env_file,
+        theme=theme,
+    )

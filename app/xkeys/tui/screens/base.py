@@ -19,8 +19,9 @@ class SafeBanner(Static):
     """Shown while screen-share safe mode is on."""
 
     def __init__(self) -> None:
-        super().__init__(Text("SCREEN-SHARE SAFE MODE: every value is masked · F3 to turn off",
-                              style="bold"), classes="safe-banner")
+        super().__init__(
+            Text("SCREEN-SHARE SAFE MODE: every value is masked · F3 to turn off", style="bold"), classes="safe-banner"
+        )
 
 
 class XScreen(Screen[Any]):

@@ -15,8 +15,9 @@ from xkeys.tui.widgets.checks import CheckList, DiagnosisCard
 ORDER = {Status.FAIL: 0, Status.WARN: 1, Status.SKIP: 2, Status.PASS: 3}
 
 
-async def run_doctor_into(services: Services, creds: Any, checklist: CheckList, *,
-                          need: str = "write") -> tuple[Any | None, str | None]:
+async def run_doctor_into(
+    services: Services, creds: Any, checklist: CheckList, *, need: str = "write"
+) -> tuple[Any | None, str | None]:
     """Run doctor, streaming into `checklist`. Returns (report, None) or (None, diagnosis id)."""
     run = services.run_doctor
     if run is None:
@@ -62,18 +63,27 @@ def problem_checks(checks: list[CheckResult]) -> list[CheckResult]:
     return out
 
 
-async def show_cards(services: Services, container: Vertical, checks: list[CheckResult],
-                     extra_diag: str | None = None, extra_message: str | None = None) -> int:
+async def show_cards(
+    services: Services,
+    container: Vertical,
+    checks: list[CheckResult],
+    extra_diag: str | None = None,
+    extra_message: str | None = None,
+) -> int:
     """Replace the cards in `container` with one card per problem. Returns the card count."""
     await container.remove_children()
     cards: list[DiagnosisCard] = []
     if extra_diag:
-        cards.append(DiagnosisCard(extra_diag, entry=services.diagnosis(extra_diag),
-                                   message=extra_message, status="fail"))
+        cards.append(
+            DiagnosisCard(extra_diag, entry=services.diagnosis(extra_diag), message=extra_message, status="fail")
+        )
     for r in problem_checks(checks):
         diag = r.diagnosis or "unknown"
-        cards.append(DiagnosisCard(diag, entry=services.diagnosis(r.diagnosis),
-                                   message=f"{r.id}: {r.message}", status=str(r.status)))
+        cards.append(
+            DiagnosisCard(
+                diag, entry=services.diagnosis(r.diagnosis), message=f"{r.id}: {r.message}", status=str(r.status)
+            )
+        )
     if cards:
         await container.mount_all(cards)
     return len(cards)

@@ -25,8 +25,9 @@ class HomeScreen(XScreen):
 
         yield from self.compose_chrome()
         with Vertical(id="home"):
-            yield Static(Text.assemble(("What do you need?", "bold"),
-                                       ("  ↑↓ to choose, Enter to open", "dim")), id="home-title")
+            yield Static(
+                Text.assemble(("What do you need?", "bold"), ("  ↑↓ to choose, Enter to open", "dim")), id="home-title"
+            )
             options = []
             for n, flow in enumerate(FLOW_ORDER, 1):
                 title, line = FLOW_TEXT[flow]
@@ -126,8 +127,7 @@ class HomeScreen(XScreen):
                     text.append(extra, style="dim")
                     text.append("\n")
                     stored = (getattr(prof, "extra", {}) or {}).get("last_check")
-                    text.append(self._last_check_text(
-                        app.last_report if app.profile_name == name else None, stored))
+                    text.append(self._last_check_text(app.last_report if app.profile_name == name else None, stored))
             except Exception as exc:
                 from xkeys.core.redact import scrub
 

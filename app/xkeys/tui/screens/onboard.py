@@ -90,13 +90,15 @@ class PurposeScreen(WizardScreen):
             with RadioSet(id="preset", compact=True):
                 for n, pid in enumerate(PRESET_ORDER):
                     p = PRESETS[pid]
-                    yield RadioButton(Text.assemble((p.name, "bold"), (f"  {p.summary}", "dim")),
-                                      value=n == 0, id=f"preset-{pid}")
+                    yield RadioButton(
+                        Text.assemble((p.name, "bold"), (f"  {p.summary}", "dim")), value=n == 0, id=f"preset-{pid}"
+                    )
             yield Label("What must the keys be allowed to do?", classes="question", id="perm-q")
             with RadioSet(id="perm", compact=True):
                 for perm in PERMS:
-                    yield RadioButton(PERMISSION_LABEL[perm], value=perm is Permission.READ_WRITE,
-                                      id=f"perm-{perm.value}")
+                    yield RadioButton(
+                        PERMISSION_LABEL[perm], value=perm is Permission.READ_WRITE, id=f"perm-{perm.value}"
+                    )
             yield Static(id="plan-summary")
         yield from self.nav("Start", back=True)
         yield from self.compose_footer()
@@ -111,8 +113,11 @@ class PurposeScreen(WizardScreen):
         return (btn.id or "").split("-", 1)[1] if btn is not None else ""
 
     def plan(self) -> Plan:
-        return make_plan(self._selected("preset") or "custom", auth_path=self._selected("path") or None,
-                         permission=self._selected("perm") or None)
+        return make_plan(
+            self._selected("preset") or "custom",
+            auth_path=self._selected("path") or None,
+            permission=self._selected("perm") or None,
+        )
 
     @on(RadioSet.Changed)
     def _changed(self, event: RadioSet.Changed) -> None:
@@ -168,8 +173,10 @@ class PortalStepScreen(WizardScreen):
         n = len(self.state.plan.steps)
         yield from self.compose_chrome()
         with VerticalScroll(classes="body"):
-            yield Static(Text.assemble((f"Step {self.index + 1} of {n} · ", "dim"), (self.step.title, "bold")),
-                         classes="screen-title")
+            yield Static(
+                Text.assemble((f"Step {self.index + 1} of {n} · ", "dim"), (self.step.title, "bold")),
+                classes="screen-title",
+            )
             yield PortalStepView(self.step, id="step")
         yield from self.nav("Next" if self.index + 1 < n else "Enter the keys")
         yield from self.compose_footer()
@@ -210,14 +217,20 @@ class KeyEntryScreen(WizardScreen):
         with VerticalScroll(classes="body"):
             yield Static("Paste each value", classes="screen-title")
             yield Static(self._hint(), classes="hint")
-            with Collapsible(title="Paste everything at once (.env, config, keys page)", collapsed=True,
-                             id="paste-all"):
+            with Collapsible(
+                title="Paste everything at once (.env, config, keys page)", collapsed=True, id="paste-all"
+            ):
                 yield TextArea(id="paste-box", soft_wrap=True, show_line_numbers=False)
                 yield Button("Fill the fields", id="fill", compact=True)
             form = frozenset(plan.fields)
             for kind in plan.fields:
-                f = SecretField(kind, classify=classify, optional=kind in plan.optional,
-                                safe=self.xapp.safe_mode, blink=self.xapp.blink)
+                f = SecretField(
+                    kind,
+                    classify=classify,
+                    optional=kind in plan.optional,
+                    safe=self.xapp.safe_mode,
+                    blink=self.xapp.blink,
+                )
                 f.form_kinds = form
                 yield f
         yield from self.nav("Verify")
@@ -284,8 +297,7 @@ class KeyEntryScreen(WizardScreen):
         else:
             ph = list(getattr(result, "placeholders", []) or [])
             extra = f" Placeholders only: {', '.join(ph[:4])}." if ph else ""
-            self.notify(escape("No X credentials for this setup found in the pasted text." + extra),
-                        severity="warning")
+            self.notify(escape("No X credentials for this setup found in the pasted text." + extra), severity="warning")
 
     def on_secret_field_misplaced(self, event: SecretField.Misplaced) -> None:
         target = self.fields().get(event.belongs)
@@ -319,8 +331,11 @@ class KeyEntryScreen(WizardScreen):
             self.notify("Paste at least one value first.", severity="warning")
             return
         if problems:
-            self.notify(escape("; ".join(problems) + ". Verifying anyway - the checks will say more."),
-                        severity="warning", timeout=4)
+            self.notify(
+                escape("; ".join(problems) + ". Verifying anyway - the checks will say more."),
+                severity="warning",
+                timeout=4,
+            )
         self.state.values = values
         self.app.push_screen(VerifyScreen(self.state))
 
@@ -342,9 +357,10 @@ class VerifyScreen(WizardScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
         with VerticalScroll(classes="body"):
-            yield Static(Text.assemble(("Verify", "bold"),
-                                       (f"  live checks for {self.state.plan.permission_label}", "dim")),
-                         classes="screen-title")
+            yield Static(
+                Text.assemble(("Verify", "bold"), (f"  live checks for {self.state.plan.permission_label}", "dim")),
+                classes="screen-title",
+            )
             yield CheckList(id="checks", terse=self.xapp.deterministic)
             yield Vertical(id="cards")
         yield from self.nav("Finish")
@@ -387,8 +403,9 @@ class VerifyScreen(WizardScreen):
 
     def action_next(self) -> None:
         if not self.passed:
-            self.notify("Some checks failed: you can still save, then fix and check again.",
-                        severity="warning", timeout=3)
+            self.notify(
+                "Some checks failed: you can still save, then fix and check again.", severity="warning", timeout=3
+            )
         self.app.push_screen(FinishScreen(self.state))
 
 
@@ -485,12 +502,21 @@ class FinishScreen(WizardScreen):
                 extra: dict[str, Any] = {}
                 if st.report is not None and hasattr(st.report, "to_dict"):
                     d = st.report.to_dict()
-                    extra["last_check"] = {"at": self.xapp.now().isoformat(timespec="seconds"),
-                                           "summary": d.get("summary"), "diagnoses": d.get("diagnoses")}
+                    extra["last_check"] = {
+                        "at": self.xapp.now().isoformat(timespec="seconds"),
+                        "summary": d.get("summary"),
+                        "diagnoses": d.get("diagnoses"),
+                    }
                     if d.get("user"):
                         extra["user"] = d["user"]
-                prof = Profile(name=name, values=dict(st.values), auth_path=st.plan.auth_path.value,
-                               preset=st.plan.preset.id, callback_url=st.plan.callback_url, extra=extra)
+                prof = Profile(
+                    name=name,
+                    values=dict(st.values),
+                    auth_path=st.plan.auth_path.value,
+                    preset=st.plan.preset.id,
+                    callback_url=st.plan.callback_url,
+                    extra=extra,
+                )
                 store.save(prof, reason="onboard")
                 try:
                     store.use(name)
@@ -499,9 +525,15 @@ class FinishScreen(WizardScreen):
                 saved_to = f"profile {name}"
             except Exception as exc:
                 text = scrub(str(exc))
-                self.app.call_from_thread(self._saved, Text.assemble(
-                    ("Not saved to a profile: ", "bold red"), (text[:300], ""),
-                    ("\nPress Save again to export a .env file instead.", "dim")), False)
+                self.app.call_from_thread(
+                    self._saved,
+                    Text.assemble(
+                        ("Not saved to a profile: ", "bold red"),
+                        (text[:300], ""),
+                        ("\nPress Save again to export a .env file instead.", "dim"),
+                    ),
+                    False,
+                )
                 self.services.store_factory = None  # next press: fall back to the .env export
                 return
         else:
@@ -510,17 +542,24 @@ class FinishScreen(WizardScreen):
                 _export_env(path, st.values, name, st.plan.callback_url)
                 saved_to = path
             except Exception as exc:
-                self.app.call_from_thread(self._saved, Text.assemble(
-                    ("Could not write the .env: ", "bold red"), (scrub(str(exc))[:300], "")), False)
+                self.app.call_from_thread(
+                    self._saved,
+                    Text.assemble(("Could not write the .env: ", "bold red"), (scrub(str(exc))[:300], "")),
+                    False,
+                )
                 return
         st.saved_as = saved_to
         if saved_to.startswith("profile "):
-            msg = Text.assemble(("✓ Saved ", "bold green"), (saved_to, "bold"),
-                                (" (secrets in the OS keyring) and made it active.", ""))
+            msg = Text.assemble(
+                ("✓ Saved ", "bold green"), (saved_to, "bold"), (" (secrets in the OS keyring) and made it active.", "")
+            )
         else:
             shown = os.path.basename(saved_to) if self.xapp.deterministic else saved_to
-            msg = Text.assemble(("✓ Exported ", "bold green"), (shown, "bold"),
-                                (" (mode 0600). Keep it out of git: add it to .gitignore.", ""))
+            msg = Text.assemble(
+                ("✓ Exported ", "bold green"),
+                (shown, "bold"),
+                (" (mode 0600). Keep it out of git: add it to .gitignore.", ""),
+            )
         self.app.call_from_thread(self._saved, msg, True)
 
     def _saved(self, msg: Text, ok: bool) -> None:
@@ -543,12 +582,16 @@ def _export_env(path: str, values: dict[Kind, str], profile: str, callback: str 
 
         text = to_dotenv(ExportInput(values=values, profile=profile, callback_url=callback))
     except ImportError:
-        names = {Kind.CONSUMER_KEY: "X_API_KEY", Kind.CONSUMER_SECRET: "X_API_SECRET",
-                 Kind.BEARER_TOKEN: "X_BEARER_TOKEN", Kind.ACCESS_TOKEN: "X_ACCESS_TOKEN",
-                 Kind.ACCESS_TOKEN_SECRET: "X_ACCESS_TOKEN_SECRET", Kind.CLIENT_ID: "X_CLIENT_ID",
-                 Kind.CLIENT_SECRET: "X_CLIENT_SECRET"}
+        names = {
+            Kind.CONSUMER_KEY: "X_API_KEY",
+            Kind.CONSUMER_SECRET: "X_API_SECRET",
+            Kind.BEARER_TOKEN: "X_BEARER_TOKEN",
+            Kind.ACCESS_TOKEN: "X_ACCESS_TOKEN",
+            Kind.ACCESS_TOKEN_SECRET: "X_ACCESS_TOKEN_SECRET",
+            Kind.CLIENT_ID: "X_CLIENT_ID",
+            Kind.CLIENT_SECRET: "X_CLIENT_SECRET",
+        }
         text = "\n".join(f"{names[k]}={v}" for k, v in values.items() if k in names) + "\n"
     from xkeys.tui.services import write_env_file
 
     write_env_file(path, text.rstrip("\n").split("\n"))
-

@@ -23,8 +23,13 @@ class RotationPreviewScreen(XScreen):
             yield Static("Rotate · what do you want to replace?", classes="screen-title")
             yield OptionList(*[Option(Text(r.title), id=r.id) for r in ROTATIONS.values()], id="rotations")
             yield Static(id="impact")
-            yield Static(Text("The guided rotation (new values, live verify, history, rollback) runs "
-                              "with `xkeys rotate`.", style="dim"), classes="hint")
+            yield Static(
+                Text(
+                    "The guided rotation (new values, live verify, history, rollback) runs with `xkeys rotate`.",
+                    style="dim",
+                ),
+                classes="hint",
+            )
         yield from self.compose_footer()
 
     def on_mount(self) -> None:

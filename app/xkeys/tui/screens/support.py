@@ -34,10 +34,11 @@ from xkeys.tui.screens.base import XScreen
 from xkeys.tui.widgets.checks import CheckList
 
 NEEDS: tuple[tuple[str, str], ...] = (
-    ("Needs read", "read"), ("Needs read + write", "write"), ("Needs read, write + DMs", "dm"),
+    ("Needs read", "read"),
+    ("Needs read + write", "write"),
+    ("Needs read, write + DMs", "dm"),
 )
-_MARK = {"pass": ("✓", "bold green"), "warn": ("!", "bold yellow"), "fail": ("✗", "bold red"),
-         "skip": ("–", "dim")}
+_MARK = {"pass": ("✓", "bold green"), "warn": ("!", "bold yellow"), "fail": ("✗", "bold red"), "skip": ("–", "dim")}
 REPORT_FILE = "xkeys-support-report.md"
 
 
@@ -76,8 +77,9 @@ class SupportScreen(XScreen):
         with VerticalScroll(classes="body", id="support"):
             yield Static(self._intro(), id="support-intro", classes="hint")
             with Horizontal(id="support-actions"):
-                yield Select([(t, v) for t, v in NEEDS], value=self.need, allow_blank=False,
-                             id="support-need", compact=True)
+                yield Select(
+                    [(t, v) for t, v in NEEDS], value=self.need, allow_blank=False, id="support-need", compact=True
+                )
                 yield Button("Run checks", id="support-run", variant="primary", compact=True)
                 yield Button("Copy report", id="support-copy", compact=True, disabled=True)
                 yield Button("Save report", id="support-save", compact=True, disabled=True)
@@ -95,8 +97,10 @@ class SupportScreen(XScreen):
         safe = bool(getattr(self.app, "safe_mode", True))
         t = Text()
         t.append("Support", style="bold")
-        t.append(" · safe to show on a screen-share: secrets appear only as kind, length and "
-                 "fingerprint (sha256 prefix) - compare fingerprints instead of values. ")
+        t.append(
+            " · safe to show on a screen-share: secrets appear only as kind, length and "
+            "fingerprint (sha256 prefix) - compare fingerprints instead of values. "
+        )
         if safe:
             t.append("Safe mode is on: identifier prefixes are hidden too.", style="bold")
         else:
@@ -191,8 +195,9 @@ class SupportScreen(XScreen):
         self.xapp.record_report(report)
         from xkeys.core.report import build_report
 
-        self.doc = build_report(report, creds, environ=self._environ(), now=self._now(),
-                                environment=self._environment(creds))
+        self.doc = build_report(
+            report, creds, environ=self._environ(), now=self._now(), environment=self._environment(creds)
+        )
         self._render_doc(self.doc)
         for bid in ("#support-copy", "#support-save"):
             self.query_one(bid, Button).disabled = False
@@ -234,8 +239,10 @@ class SupportScreen(XScreen):
         except Exception as exc:
             return None, scrub(str(exc)) or type(exc).__name__
         if not getattr(creds, "values", None):
-            return None, ("No X credentials found: not in an --env-file, the environment or the active "
-                          "profile. The environment below lists which variable names are set.")
+            return None, (
+                "No X credentials found: not in an --env-file, the environment or the active "
+                "profile. The environment below lists which variable names are set."
+            )
         return creds, None
 
     # -- rendering ---------------------------------------------------------------------------
@@ -261,8 +268,7 @@ class SupportScreen(XScreen):
                 summary.append(" · ")
             summary.append(f"{mark} {s.get(key, 0)} {word}", style=style if s.get(key) else "dim")
         row("Result", summary)
-        row("Access level", str(doc.get("access_level") or "unknown"),
-            "bold" if doc.get("access_level") else "dim")
+        row("Access level", str(doc.get("access_level") or "unknown"), "bold" if doc.get("access_level") else "dim")
         user = doc.get("user")
         row("User", f"@{user.get('username')} (id {user.get('id')})" if user else "unknown")
         diags = doc.get("diagnoses") or []
@@ -304,10 +310,15 @@ class SupportScreen(XScreen):
                 prefix = Text("hidden", style="dim") if safe else Text(f"{c['prefix']}…")
             else:
                 prefix = Text("secret", style="dim")
-            table.add_row(str(c.get("label") or c.get("field")), Text(mark, style=style),
-                          str(c.get("kind") or "?"), str(c.get("length") or 0),
-                          Text(str(c.get("fingerprint") or "–"), style="bold"), prefix,
-                          str(c.get("source") or "–"))
+            table.add_row(
+                str(c.get("label") or c.get("field")),
+                Text(mark, style=style),
+                str(c.get("kind") or "?"),
+                str(c.get("length") or 0),
+                Text(str(c.get("fingerprint") or "–"), style="bold"),
+                prefix,
+                str(c.get("source") or "–"),
+            )
         return table
 
     def _render_env(self, env: Mapping[str, Any]) -> None:

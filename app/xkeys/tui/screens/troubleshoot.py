@@ -26,7 +26,9 @@ SOURCES: tuple[tuple[str, str], ...] = (
     ("paste", "Paste a .env or the keys page"),
 )
 NEEDS: tuple[tuple[str, str], ...] = (
-    ("Read only", "read"), ("Read and write", "write"), ("Read, write and DMs", "dm"),
+    ("Read only", "read"),
+    ("Read and write", "write"),
+    ("Read, write and DMs", "dm"),
 )
 
 
@@ -57,11 +59,18 @@ class TroubleshootScreen(XScreen):
         yield from self.compose_chrome()
         with VerticalScroll(classes="body"):
             if self.support:
-                yield Static(Text.assemble(
-                    ("Support (screen-share safe)\n", "bold"),
-                    ("The dedicated support screen is not part of this build, so this is "
-                     "Troubleshoot with screen-share safe mode on: every value is masked.", "")),
-                    classes="hint", id="support-note")
+                yield Static(
+                    Text.assemble(
+                        ("Support (screen-share safe)\n", "bold"),
+                        (
+                            "The dedicated support screen is not part of this build, so this is "
+                            "Troubleshoot with screen-share safe mode on: every value is masked.",
+                            "",
+                        ),
+                    ),
+                    classes="hint",
+                    id="support-note",
+                )
             yield Label("Where are the keys?", classes="question")
             sources = self._sources()
             with RadioSet(id="source", compact=True):
@@ -151,8 +160,7 @@ class TroubleshootScreen(XScreen):
             first = cards.query(DiagnosisCard).first()
             self.call_after_refresh(first.scroll_visible, top=True, animate=False)
         if n and not self.auto:
-            self.notify(f"{n} problem{'s' if n != 1 else ''} found: see the cards below.",
-                        severity="warning")
+            self.notify(f"{n} problem{'s' if n != 1 else ''} found: see the cards below.", severity="warning")
 
     async def _load(self) -> tuple[Any | None, str | None]:
         src = self.source
@@ -194,8 +202,7 @@ class TroubleshootScreen(XScreen):
         profile = self.xapp.profile_name if src == "profile" and not self.xapp.demo else None
 
         def _do() -> Any:  # keyring and file access: off the UI thread
-            return load(env_file=env_file, environ={} if src in ("profile", "envfile") else environ,
-                        profile=profile)
+            return load(env_file=env_file, environ={} if src in ("profile", "envfile") else environ, profile=profile)
 
         try:
             creds = await asyncio.to_thread(_do)
@@ -204,8 +211,7 @@ class TroubleshootScreen(XScreen):
         prefix = {"profile": "profile:", "env": "env:", "envfile": ".env:"}[src]
         values = {k: v for k, v in creds.values.items() if str(creds.sources.get(k, "")).startswith(prefix)}
         if not values:
-            where = {"profile": "in the active profile", "env": "in the environment",
-                     "envfile": f"in {env_file}"}[src]
+            where = {"profile": "in the active profile", "env": "in the environment", "envfile": f"in {env_file}"}[src]
             return None, f"No X credentials found {where}."
         creds.values = values
         creds.sources = {k: creds.sources[k] for k in values}
@@ -226,8 +232,11 @@ class TroubleshootScreen(XScreen):
             prof = store.load(name, values=False)
             extra = dict(getattr(prof, "extra", {}) or {})
             d = report.to_dict()
-            extra["last_check"] = {"at": self.xapp.now().isoformat(timespec="seconds"),
-                                   "summary": d.get("summary"), "diagnoses": d.get("diagnoses")}
+            extra["last_check"] = {
+                "at": self.xapp.now().isoformat(timespec="seconds"),
+                "summary": d.get("summary"),
+                "diagnoses": d.get("diagnoses"),
+            }
             store.update_meta(name, extra=extra)
         except Exception:
             return
@@ -258,8 +267,15 @@ class TroubleshootScreen(XScreen):
         if entry is None and diag != "unknown":
             entry = ex
         status = "info" if diag != "unknown" else "warn"
-        await box.mount(DiagnosisCard(diag, entry=entry if diag != "unknown" else ex,
-                                      message=self._explain_note(ex), status=status, check_again=False))
+        await box.mount(
+            DiagnosisCard(
+                diag,
+                entry=entry if diag != "unknown" else ex,
+                message=self._explain_note(ex),
+                status=status,
+                check_again=False,
+            )
+        )
 
     @staticmethod
     def _explain_note(ex: Any) -> str | None:

@@ -24,12 +24,22 @@ GROUPS: tuple[tuple[str, str], ...] = (
 #: live checks in the order they are listed once all have finished (they finish in any order);
 #: the probe ids of DESIGN.md, dependencies first
 PROBE_ORDER: tuple[str, ...] = (
-    "probe.consumer-pair", "probe.bearer", "probe.bearer-matches-app", "probe.user-token",
-    "probe.access-level", "probe.oauth2-client", "probe.oauth2-token", "probe.clock", "probe.usage",
+    "probe.consumer-pair",
+    "probe.bearer",
+    "probe.bearer-matches-app",
+    "probe.user-token",
+    "probe.access-level",
+    "probe.oauth2-client",
+    "probe.oauth2-token",
+    "probe.clock",
+    "probe.usage",
     "probe.rate-limit",
 )
 STATUS_STYLE: dict[Status, str] = {
-    Status.PASS: "bold green", Status.WARN: "bold yellow", Status.FAIL: "bold red", Status.SKIP: "dim",
+    Status.PASS: "bold green",
+    Status.WARN: "bold yellow",
+    Status.FAIL: "bold red",
+    Status.SKIP: "dim",
 }
 
 
@@ -42,8 +52,9 @@ def _one_line(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 1)] + "…"
 
 
-def render_results(results: Iterable[CheckResult], *, grouped: bool = True, width: int = 78,
-                   collapse: bool = True, terse: bool = False) -> Text:
+def render_results(
+    results: Iterable[CheckResult], *, grouped: bool = True, width: int = 78, collapse: bool = True, terse: bool = False
+) -> Text:
     """Results grouped by kind of check. A group where everything passed is one line; passed
     checks are one (truncated) line; failures and warnings show their whole message.
     `terse` (deterministic rendering for snapshots) leaves out the messages of passed and
@@ -95,8 +106,12 @@ def summary_line(results: Iterable[CheckResult], *, compact: bool = False) -> Te
     for r in results:
         counts[_status(r)] += 1
     t = Text()
-    for st, word in ((Status.PASS, "passed"), (Status.WARN, "warnings"), (Status.FAIL, "failed"),
-                     (Status.SKIP, "skipped")):
+    for st, word in (
+        (Status.PASS, "passed"),
+        (Status.WARN, "warnings"),
+        (Status.FAIL, "failed"),
+        (Status.SKIP, "skipped"),
+    ):
         if compact and not counts[st]:
             continue
         if t:
@@ -146,20 +161,19 @@ class CheckList(Vertical):
             bar.update(total=len(self.results))
         bar.update(progress=len(self.results))
         self.query_one(".check-status", Static).update(
-            Text.assemble(("Checking… ", "bold"), f"{len(self.results)} done"))
+            Text.assemble(("Checking… ", "bold"), f"{len(self.results)} done")
+        )
         self.query_one(".check-rows", Static).update(self._rows_text())
 
     def _rows_text(self) -> Text:
-        return render_results(self.results, width=max(self.size.width, 40) if self.size.width else 78,
-                              terse=self.terse)
+        return render_results(self.results, width=max(self.size.width, 40) if self.size.width else 78, terse=self.terse)
 
     def finish(self, results: list[CheckResult] | None = None, note: str | None = None) -> None:
         if results is not None:
             self.results = list(results)
         order = {pid: i for i, pid in enumerate(PROBE_ORDER)}
         # stable: offline checks keep their (deterministic) order, probes get a fixed one
-        self.results.sort(key=lambda r: (order.get(r.id, len(order)), r.id) if r.id.startswith("probe.")
-                          else (-1, ""))
+        self.results.sort(key=lambda r: (order.get(r.id, len(order)), r.id) if r.id.startswith("probe.") else (-1, ""))
         self.running = False
         n = len(self.results)
         bar = self.query_one(ProgressBar)
@@ -191,8 +205,16 @@ class DiagnosisCard(Vertical):
     DiagnosisCard { height: auto; }
     """
 
-    def __init__(self, diag_id: str, *, entry: Any | None = None, message: str | None = None,
-                 status: str = "fail", check_again: bool = True, id: str | None = None) -> None:
+    def __init__(
+        self,
+        diag_id: str,
+        *,
+        entry: Any | None = None,
+        message: str | None = None,
+        status: str = "fail",
+        check_again: bool = True,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=f"card -{status}")
         self.diag_id = diag_id
         self.entry = entry
@@ -224,8 +246,7 @@ class DiagnosisCard(Vertical):
             t.append("\nRegenerate: ", style="bold")
             t.append(", ".join(kind_label(k) for k in regen) + "\n")
         if e is None:
-            t.append("\nNo catalog entry for this code yet; the message above is what X answered.\n",
-                     style="dim")
+            t.append("\nNo catalog entry for this code yet; the message above is what X answered.\n", style="dim")
         t.rstrip()
         return t
 

@@ -51,8 +51,15 @@ class SecretField(Vertical):
     SecretField.-misplaced .move { display: block; }
     """
 
-    def __init__(self, kind: Kind, *, classify: Callable[..., Any] | None, optional: bool = False,
-                 safe: bool = False, blink: bool = True) -> None:
+    def __init__(
+        self,
+        kind: Kind,
+        *,
+        classify: Callable[..., Any] | None,
+        optional: bool = False,
+        safe: bool = False,
+        blink: bool = True,
+    ) -> None:
         super().__init__(id=f"field-{kind.value}", classes="secret-field")
         self.kind = kind
         self._classify = classify
@@ -72,8 +79,9 @@ class SecretField(Vertical):
             title.append(" (opt.)", style="italic dim")
         with Horizontal():
             yield Label(title, classes="field-label")
-            inp = Input(password=True, placeholder=f"paste the {info.label}", id=f"input-{self.kind.value}",
-                        compact=True)
+            inp = Input(
+                password=True, placeholder=f"paste the {info.label}", id=f"input-{self.kind.value}", compact=True
+            )
             inp.cursor_blink = self.blink
             yield inp
             yield Button("Show", classes="reveal", disabled=self.safe, compact=True)
