@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from xkeys.core import envinfo, redact
+from xkeys.core.files import atomic_write
 from xkeys.core.kinds import FIELDS, Kind, is_secret, label
 
 REPORT_NAME = "xkeys support report"
@@ -418,23 +418,7 @@ def render(doc: Mapping[str, Any], fmt: str = "md") -> str:
 
 def write_private(path: str, text: str) -> None:
     """Write `text` to `path` atomically (temp file + rename in the same folder), mode 0600."""
-    target = os.path.abspath(path)
-    folder = os.path.dirname(target) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".xkeys-", suffix=".tmp", dir=folder)
-    try:
-        os.fchmod(fd, 0o600) if hasattr(os, "fchmod") else None
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-        os.chmod(target, 0o600)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write(path, text, 0o600)
 
 
 def parse_report(text: str, name: str = "the report") -> dict[str, Any]:

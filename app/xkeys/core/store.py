@@ -29,12 +29,12 @@ import json
 import os
 import secrets as _secrets
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from xkeys.core.files import atomic_write
 from xkeys.core.kinds import FIELDS, Kind
 from xkeys.core.redact import fingerprint, remember
 
@@ -88,43 +88,7 @@ def default_config_dir() -> str:
     return platformdirs.user_config_dir("xkeys", appauthor=False)
 
 
-# --------------------------------------------------------------------------- atomic files
-
-
-def _fsync_dir(path: str) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # e.g. Windows: directories cannot be opened
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: str, data: str | bytes, mode: int = 0o600) -> None:
-    """Replace `path` with `data` so readers see the old or the new file, never a mix.
-
-    The temp file is created 0600 in the same directory (same filesystem for rename), synced,
-    renamed over the target, and the directory is synced so the rename survives a crash.
-    """
-    directory = os.path.dirname(os.path.abspath(path)) or "."
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            os.chmod(tmp, mode)
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(directory)
+# atomic files: xkeys.core.files (re-exported here for callers of store.atomic_write)
 
 
 @contextlib.contextmanager

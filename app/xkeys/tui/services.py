@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import tempfile
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -143,19 +142,6 @@ def default_store_factory() -> Any | None:
 
 def write_env_file(path: str, lines: list[str]) -> None:
     """Write a .env atomically with mode 0600 (temp file in the same dir, fsync, rename)."""
-    directory = os.path.dirname(os.path.abspath(path)) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".xkeys-", suffix=".env.tmp", dir=directory)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write("\n".join(lines) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        os.chmod(path, 0o600)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from xkeys.core.files import atomic_write
+
+    atomic_write(path, "\n".join(lines) + "\n", 0o600)

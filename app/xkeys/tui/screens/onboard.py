@@ -577,21 +577,9 @@ class FinishScreen(WizardScreen):
 
 
 def _export_env(path: str, values: dict[Kind, str], profile: str, callback: str | None) -> None:
-    try:
-        from xkeys.core.exporters import ExportInput, to_dotenv
+    from xkeys.core.exporters import ExportInput, to_dotenv
 
-        text = to_dotenv(ExportInput(values=values, profile=profile, callback_url=callback))
-    except ImportError:
-        names = {
-            Kind.CONSUMER_KEY: "X_API_KEY",
-            Kind.CONSUMER_SECRET: "X_API_SECRET",
-            Kind.BEARER_TOKEN: "X_BEARER_TOKEN",
-            Kind.ACCESS_TOKEN: "X_ACCESS_TOKEN",
-            Kind.ACCESS_TOKEN_SECRET: "X_ACCESS_TOKEN_SECRET",
-            Kind.CLIENT_ID: "X_CLIENT_ID",
-            Kind.CLIENT_SECRET: "X_CLIENT_SECRET",
-        }
-        text = "\n".join(f"{names[k]}={v}" for k, v in values.items() if k in names) + "\n"
+    text = to_dotenv(ExportInput(values=values, profile=profile, callback_url=callback))
     from xkeys.tui.services import write_env_file
 
     write_env_file(path, text.rstrip("\n").split("\n"))

@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import Button, ProgressBar, Static
 
 from xkeys.core.kinds import label as kind_label
+from xkeys.core.probes import PROBE_IDS
 from xkeys.core.redact import scrub
 from xkeys.core.results import MARKS, CheckResult, Status
 
@@ -23,18 +24,7 @@ GROUPS: tuple[tuple[str, str], ...] = (
 )
 #: live checks in the order they are listed once all have finished (they finish in any order);
 #: the probe ids of DESIGN.md, dependencies first
-PROBE_ORDER: tuple[str, ...] = (
-    "probe.consumer-pair",
-    "probe.bearer",
-    "probe.bearer-matches-app",
-    "probe.user-token",
-    "probe.access-level",
-    "probe.oauth2-client",
-    "probe.oauth2-token",
-    "probe.clock",
-    "probe.usage",
-    "probe.rate-limit",
-)
+PROBE_ORDER: tuple[str, ...] = PROBE_IDS
 STATUS_STYLE: dict[Status, str] = {
     Status.PASS: "bold green",
     Status.WARN: "bold yellow",
