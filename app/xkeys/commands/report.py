@@ -21,18 +21,7 @@ import json
 import sys
 
 from xkeys.commands._io import InputError, fail, read_path
-
-MAX_TIMEOUT = 120.0
-
-
-def _timeout(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--timeout takes a number of seconds, not {text[:20]!r}") from None
-    if not (0 < value <= MAX_TIMEOUT):
-        raise argparse.ArgumentTypeError(f"--timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds")
-    return value
+from xkeys.commands.doctor import _timeout
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
