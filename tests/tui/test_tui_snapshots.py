@@ -264,8 +264,13 @@ def test_snapshot_support_fallback(snap_compare: Any) -> None:
 
 
 def test_snapshot_rotate_preview(snap_compare: Any) -> None:
+    """The fallback preview screen (the guided RotateScreen has its own snapshot in test_tui_rotate)."""
+    from xkeys.tui.screens.rotate_preview import RotationPreviewScreen
+
     async def run(pilot: Any) -> None:
         await settle(pilot)
-        await pilot.press("3", "down")
+        await pilot.app.push_screen(RotationPreviewScreen())
+        await pilot.pause()
+        await pilot.press("down")
 
     assert snap_compare(make_test_app(), terminal_size=SIZE, run_before=run)
