@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
-from textual.widgets import Button, Collapsible, Input, Label, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Button, Collapsible, Input, Label, RadioButton, RadioSet, Static
 
 from xkeys.core.kinds import Kind
 from xkeys.core.kinds import label as kind_label
@@ -25,6 +25,7 @@ from xkeys.core.redact import scrub
 from xkeys.tui.screens.base import XScreen
 from xkeys.tui.screens.common import run_doctor_into, show_cards
 from xkeys.tui.widgets.checks import CheckList, DiagnosisCard
+from xkeys.tui.widgets.paste_sink import PasteSink
 from xkeys.tui.widgets.portal_step import CopyRequested, OpenRequested, PortalStepView
 from xkeys.tui.widgets.secret_field import SecretField, masked
 
@@ -220,7 +221,7 @@ class KeyEntryScreen(WizardScreen):
             with Collapsible(
                 title="Paste everything at once (.env, config, keys page)", collapsed=True, id="paste-all"
             ):
-                yield TextArea(id="paste-box", soft_wrap=True, show_line_numbers=False)
+                yield PasteSink(id="paste-box", scan=self.services.scan, safe=lambda: bool(self.xapp.safe_mode))
                 yield Button("Fill the fields", id="fill", compact=True)
             form = frozenset(plan.fields)
             for kind in plan.fields:
@@ -256,6 +257,12 @@ class KeyEntryScreen(WizardScreen):
     def set_safe_mode(self, safe: bool) -> None:
         for f in self.query(SecretField):
             f.set_safe(safe)
+        self.query_one("#paste-box", PasteSink).refresh_summary()
+
+    @on(PasteSink.Scanned, "#paste-box")
+    def _pasted(self, event: PasteSink.Scanned) -> None:
+        if event.result is not None and event.result.values():
+            self.action_fill()  # fill at once: the values are in memory only until then
 
     def fields(self) -> dict[Kind, SecretField]:
         return {f.kind: f for f in self.query(SecretField)}
@@ -268,26 +275,21 @@ class KeyEntryScreen(WizardScreen):
         super().on_button_pressed(event)
 
     def action_fill(self) -> None:
-        text = self.query_one("#paste-box", TextArea).text
-        if not text.strip():
+        sink = self.query_one("#paste-box", PasteSink)
+        if sink.error:
+            self.notify(escape(sink.error), severity="error")
+            return
+        if sink.result is None:
             self.notify("Paste your .env, config file or the keys page into the box first.", severity="warning")
             return
-        scan = self.services.scan
-        if scan is None:
-            self.notify("Pasting everything is not available in this build.", severity="error")
-            return
-        try:
-            result = scan(text)
-            values = result.values()
-        except Exception as exc:
-            self.notify(escape(f"Could not read the pasted text ({type(exc).__name__})."), severity="error")
-            return
+        result = sink.result
+        values = sink.values()
         fields = self.fields()
         filled = [k for k in values if k in fields and values[k]]
         elsewhere = [k for k in values if k not in fields]
         for k in filled:
             fields[k].set_value(values[k])
-        self.query_one("#paste-box", TextArea).text = ""  # do not keep secrets around
+        sink.forget()  # do not keep secrets around
         fmt = getattr(result, "format", "text")
         if filled:
             msg = f"Filled {len(filled)} field{'s' if len(filled) != 1 else ''} from the pasted {fmt}."

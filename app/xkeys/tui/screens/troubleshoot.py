@@ -16,6 +16,7 @@ from xkeys.core.redact import scrub
 from xkeys.tui.screens.base import XScreen
 from xkeys.tui.screens.common import run_doctor_into, safe_notify_text, show_cards
 from xkeys.tui.widgets.checks import CheckList, DiagnosisCard
+from xkeys.tui.widgets.paste_sink import PasteSink
 
 #: credential sources, in the order offered
 SOURCES: tuple[tuple[str, str], ...] = (
@@ -77,7 +78,7 @@ class TroubleshootScreen(XScreen):
                 for n, (key, title) in enumerate(sources):
                     yield RadioButton(title, value=n == 0, id=f"src-{key}")
             yield Input(placeholder="path to the .env file", id="env-path", compact=True)
-            yield TextArea(id="paste-creds", soft_wrap=True, show_line_numbers=False)
+            yield PasteSink(id="paste-creds", scan=self.services.scan, safe=lambda: bool(self.xapp.safe_mode))
             with Horizontal(id="source-row"):
                 yield Select([(t, v) for t, v in NEEDS], value=self.need, allow_blank=False, id="need", compact=True)
                 yield Button("Run checks", id="run", variant="primary", compact=True)
@@ -111,10 +112,14 @@ class TroubleshootScreen(XScreen):
         btn = rs.pressed_button
         return (btn.id or "src-profile")[4:] if btn is not None else "profile"
 
+    def set_safe_mode(self, safe: bool) -> None:
+        super().set_safe_mode(safe)
+        self.query_one("#paste-creds", PasteSink).refresh_summary()
+
     def _sync_source(self) -> None:
         src = self.source
         self.query_one("#env-path", Input).display = src == "envfile"
-        self.query_one("#paste-creds", TextArea).display = src == "paste"
+        self.query_one("#paste-creds", PasteSink).display = src == "paste"
 
     @on(RadioSet.Changed, "#source")
     def _source_changed(self, event: RadioSet.Changed) -> None:
@@ -172,16 +177,12 @@ class TroubleshootScreen(XScreen):
             kv = {Kind(k): v for k, v in values.items() if k in Kind._value2member_map_ and v}
             return services.credentials(kv, "demo"), None
         if src == "paste":
-            text = self.query_one("#paste-creds", TextArea).text
-            scan = services.scan
-            if not text.strip():
+            sink = self.query_one("#paste-creds", PasteSink)
+            if sink.error:
+                return None, sink.error
+            if sink.result is None:
                 return None, "Paste your .env, config file or the keys page text first."
-            if scan is None:
-                return None, "Pasting is not available in this build (xkeys.core.scan is missing)."
-            try:
-                values = scan(text).values()
-            except Exception as exc:
-                return None, f"Could not read the pasted text ({type(exc).__name__})."
+            values = sink.values()
             if not values:
                 return None, "No X credentials found in the pasted text."
             return services.credentials(dict(values), "paste"), None
