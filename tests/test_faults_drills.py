@@ -54,7 +54,7 @@ EXPECTED: dict[str, tuple[str, int, int, set[str | None]]] = {
     "bad-json": ("x-server-error", 1, 1, {"bad-json"}),
     "refused": ("network-unreachable", 3, 1, {"refused"}),
 }
-#: faults the brief asks for that the sandbox must offer (a garbage-JSON body is not there yet)
+#: faults the brief asks for that the sandbox must offer
 WANTED_FAULTS = ("hang", "503", "500", "reset", "bad-json")
 
 
@@ -248,7 +248,6 @@ def test_every_sandbox_fault_is_drilled() -> None:
     assert set(FAULTS) <= set(EXPECTED), f"new sandbox faults without a drill: {set(FAULTS) - set(EXPECTED)}"
 
 
-@pytest.mark.xfail(strict=True, reason="the flaky scenario has no garbage-JSON fault yet (asked of engineer C)")
 def test_sandbox_offers_every_wanted_fault() -> None:
     assert set(WANTED_FAULTS) <= set(FAULTS)
 

@@ -36,6 +36,11 @@ async def _outcome(client: httpx.AsyncClient, token: str) -> str:
     except httpx.TransportError:
         return "reset"
     if r.status_code == 200:
+        try:
+            r.json()
+        except ValueError:
+            assert r.headers["content-type"] == "application/json; charset=utf-8"
+            return "bad-json"
         return "ok"
     if r.status_code == 503:
         assert r.headers["content-type"].startswith("text/html") and "Over capacity" in r.text
@@ -51,7 +56,7 @@ async def test_in_process_faults_follow_the_seed(make_sandbox_client: Any) -> No
     seen = [await _outcome(client, token) for _ in range(40)]
     expected = [fault_for(seed, n) or "ok" for n in range(1, 41)]
     assert seen == expected
-    assert set(seen) == {"ok", "hang", "503", "500", "reset"}
+    assert set(seen) == {"ok", "hang", "503", "500", "reset", "bad-json"}
     assert client.sandbox_app.state.sandbox.bugs == []
 
 
@@ -64,7 +69,10 @@ def test_real_server_faults(make_sandbox_server: Callable[..., SandboxHandle]) -
         for _ in range(24):
             try:
                 r = client.get("/2/users/by/username/XDevelopers", headers=bearer(token))
-                seen.append({200: "ok", 503: "503", 500: "500"}[r.status_code])
+                outcome = {200: "ok", 503: "503", 500: "500"}[r.status_code]
+                if outcome == "ok" and not r.text.endswith("}"):
+                    outcome = "bad-json"
+                seen.append(outcome)
             except httpx.TimeoutException:
                 seen.append("hang")
             except httpx.TransportError:

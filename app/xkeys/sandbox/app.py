@@ -103,7 +103,11 @@ class _BugCatcher:
 
 
 # ------------------------------------------------------------------------------ faults
-FAULTS = ("hang", "503", "500", "reset")
+FAULTS = ("hang", "503", "500", "reset", "bad-json")
+#: what a garbage-JSON fault answers: a 200 with X's v2 JSON content type and a body cut off mid-way
+#: (as a proxy or a dropped chunk would leave it)
+BAD_JSON_BODY = b'{"data":{"id":"2244994945","name":"X Dev'
+
 #: the longest an in-process hang lasts before it raises the client's timeout
 IN_PROCESS_HANG = 1.0
 
@@ -111,12 +115,16 @@ IN_PROCESS_HANG = 1.0
 def fault_for(seed: int, n: int) -> str | None:
     """The fault the flaky scenario injects into the n-th request (None: answer normally).
 
-    Reproducible: a pure function of (seed, request number). About half the requests fail,
-    evenly spread over hangs, 503 HTML pages, 500s and connection resets.
+    Reproducible: a pure function of (seed, request number). About 60% of the requests fail:
+    one in eight each hangs, gets a 503 HTML page, a 500 or a connection reset, and one in ten
+    gets a 200 whose JSON body is cut off. (The garbage-JSON band was carved out of the answered
+    half, so the other faults still hit the same requests for a given seed as before.)
     """
     r = random.Random(f"flaky:{seed}:{n}").random()
-    if r < 0.5:
+    if r < 0.4:
         return None
+    if r < 0.5:
+        return "bad-json"
     return FAULTS[min(int((r - 0.5) * 8), 3)]
 
 
@@ -159,6 +167,8 @@ class SandboxApp(Starlette):
             await self._hang(receive, transport)
         elif fault == "reset":
             await self._reset(transport)
+        elif fault == "bad-json":
+            await E.raw(BAD_JSON_BODY, 200, E.V2_JSON)(scope, receive, send_with_headers)
         elif fault == "503":
             await E.raw(pages.over_capacity_page(), 503, E.HTML)(scope, receive, send_with_headers)
         else:

@@ -22,7 +22,7 @@ class Scenario:
     usage_capped: bool = False  # monthly tweet cap reached (429 UsageCapExceeded)
     clock_offset: float = 0.0  # seconds the sandbox clock runs ahead
     oauth2_scopes: tuple[str, ...] = FULL_SCOPES  # scopes of the demo OAuth 2.0 user token
-    flaky: bool = False  # seeded faults: hangs, 503 pages, 500s, resets
+    flaky: bool = False  # seeded faults: hangs, 503 pages, 500s, resets, cut-off JSON
 
 
 _LIST = (
