@@ -33,6 +33,16 @@ class XKeysCommands(Provider):
             fn = getattr(screen, f"action_{action}", None)
             if fn is not None:
                 cmds.append((title, fn, help_text))
+        if type(screen).__name__ == "KeyEntryScreen":  # onboarding's key form: the optional login step
+            from xkeys.tui.screens.login import open_for
+
+            cmds.append(
+                (
+                    "Get user tokens",
+                    partial(open_for, screen),
+                    "Optional step: a PIN or OAuth 2.0 (PKCE) login fills the access token fields",
+                )
+            )
         cmds.append(("Quit xkeys", app.action_quit, "Leave the app"))
         return cmds
 
