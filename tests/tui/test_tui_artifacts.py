@@ -33,6 +33,9 @@ def test_there_are_artifacts() -> None:
         "verify-results.svg",
         "diagnosis-card.svg",
         "troubleshoot.svg",
+        "support.svg",
+        "rotation-impact.svg",
+        "report.svg",
     ):
         assert expected in names
 
@@ -41,5 +44,8 @@ def test_there_are_artifacts() -> None:
 def test_no_secret_in_svg(path: Path) -> None:
     text = html.unescape(re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8"))).replace("\xa0", " ")
     for secret in _secrets():
-        runs = {secret[i : i + MIN_RUN] for i in range(len(secret) - MIN_RUN + 1)}
+        # an OAuth 1.0a Access Token starts with the public user id and a dash (FACTS.md): the
+        # id alone is shown by design (reports name the user); any run reaching past it is not
+        public = secret.index("-") + 1 if re.match(r"\d+-", secret) else 0
+        runs = {secret[i : i + MIN_RUN] for i in range(len(secret) - MIN_RUN + 1) if i + MIN_RUN > public}
         assert not any(r in text for r in runs), f"{path.name} shows part of a {len(secret)}-char credential"
