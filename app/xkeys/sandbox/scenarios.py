@@ -43,7 +43,7 @@ _LIST = (
         "the OAuth 2.0 user token lacks tweet.write",
         oauth2_scopes=tuple(s for s in FULL_SCOPES if s != "tweet.write"),
     ),
-    Scenario("flaky", "seeded faults: hangs, 503 HTML pages, 500s, connection resets", flaky=True),
+    Scenario("flaky", "seeded faults: hangs, 503 HTML pages, 500s, connection resets, cut-off JSON", flaky=True),
 )
 
 SCENARIO_MAP: dict[str, Scenario] = {s.name: s for s in _LIST}
