@@ -107,7 +107,9 @@ async def test_pkce_step_with_the_pasted_redirect_gets_tokens(make_sandbox: Any)
     app = make_test_app(services=sb.services)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        screen = UserTokensScreen(values, redirect_uri=sb.asgi.state.sandbox.redirect_uris[0], on_tokens=got.append)
+        screen = UserTokensScreen(
+            values, redirect_uri=sb.asgi.state.sandbox.redirect_uris[0], on_tokens=got.append, listen=False
+        )
         await app.push_screen(screen)
         await settle(pilot)
         screen.query_one("#login-pkce").press()
@@ -133,5 +135,47 @@ async def test_pkce_step_with_the_pasted_redirect_gets_tokens(make_sandbox: Any)
         assert not got and screen.error
         screen.query_one("#login-redirect").value = redirected
         screen.query_one("#login-exchange").press()
+        await settle(pilot)
+        assert got and Kind.OAUTH2_ACCESS_TOKEN in got[0], screen_text(app)
+
+
+async def test_pkce_step_catches_the_redirect_on_the_loopback_uri() -> None:
+    import socket
+
+    from conftest import Sandbox
+    from xkeys.sandbox import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    redirect = f"http://127.0.0.1:{port}/callback"
+    sb = Sandbox("healthy")
+    sb.asgi = create_app("healthy", 0, redirect_uris=[redirect])
+    values = {Kind(k): v for k, v in sb.credentials.items() if k in ("client_id", "client_secret")}
+    got: list[dict[Kind, str]] = []
+    app = make_test_app(services=sb.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = UserTokensScreen(values, redirect_uri=redirect, on_tokens=got.append)
+        await app.push_screen(screen)
+        await pilot.pause()
+        screen.query_one("#login-pkce").press()
+        await pilot.pause(0.3)
+        assert screen.pkce is not None
+        async with sb.client() as client:
+            u = httpx.URL(screen.pkce.url)
+            page = await client.get(u.raw_path.decode())
+            m = re.search(r'<form[^>]*method="post"[^>]*action="([^"]*)"', page.text, re.I)
+            assert m
+            fields = {
+                unescape(k): unescape(v)
+                for k, v in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)"', page.text)
+            }
+            fields["action"] = "approve"
+            answer = await client.post(unescape(m.group(1)), data=fields)
+        location = answer.headers["location"]
+        async with httpx.AsyncClient(timeout=10) as browser:  # the browser following the redirect
+            landed = await browser.get(location)
+        assert landed.status_code == 200
         await settle(pilot)
         assert got and Kind.OAUTH2_ACCESS_TOKEN in got[0], screen_text(app)

@@ -44,8 +44,11 @@ class UserTokensScreen(XScreen):
         *,
         redirect_uri: str | None = None,
         on_tokens: Callable[[dict[Kind, str]], None] | None = None,
+        listen: bool = True,
     ) -> None:
         super().__init__()
+        #: catch the redirect on a loopback redirect URI (else only the pasted URL is read)
+        self.listen = listen
         self.values = dict(values)
         self.redirect_uri = redirect_uri or DEFAULT_REDIRECT
         self.on_tokens = on_tokens
@@ -156,6 +159,27 @@ class UserTokensScreen(XScreen):
             f"Sign in at this URL; X sends the browser to {self.redirect_uri}. Paste the address it lands on."
         )
         self.query_one("#login-redirect", Input).focus()
+        if self.listen and oauth2.loopback_target(self.redirect_uri) is not None:
+            self.catch_redirect(self.pkce)
+
+    @work(exclusive=True, group="login-loopback")
+    async def catch_redirect(self, pkce: Any) -> None:
+        """Wait on the loopback redirect URI for the browser; the pasted URL stays the fallback."""
+        from xkeys.core import oauth2
+
+        try:
+            async with oauth2.LoopbackServer(pkce.redirect_uri) as server:
+                self._status(
+                    f"Sign in at this URL; xkeys listens on {pkce.redirect_uri} (or paste the address).", "bold"
+                )
+                redirected = await server.wait()
+        except Exception as exc:  # cannot listen or nobody came: pasting still works
+            if self.pkce is pkce and not self.tokens:
+                self._status(f"{scrub(str(getattr(exc, 'message', exc)))[:160]}; paste the redirected URL.", "yellow")
+            return
+        if self.pkce is pkce and not self.tokens:
+            self.query_one("#login-redirect", Input).value = redirected
+            self.exchange()
 
     def _started(self, hint: str) -> None:
         self.error = None
