@@ -259,6 +259,7 @@ def test_property_no_run_survives(secret: str, before: str, after: str, data: st
     after=_NOISE,
 )
 def test_property_encoded_forms(secret: str, before: str, after: str) -> None:
+    assume(not (_windows(secret) & _vocabulary_windows()))  # see test_own_vocabulary_stays_readable
     red = Redactor([secret])
     for form in (
         secret,
