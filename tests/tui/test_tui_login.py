@@ -179,3 +179,11 @@ async def test_pkce_step_catches_the_redirect_on_the_loopback_uri() -> None:
         assert landed.status_code == 200
         await settle(pilot)
         assert got and Kind.OAUTH2_ACCESS_TOKEN in got[0], screen_text(app)
+
+
+def test_safe_mode_cuts_the_authorize_url() -> None:
+    from xkeys.tui.screens.login import shown_url
+
+    url = "https://api.x.com/oauth/authorize?oauth_token=O28oh1MmAmIDYVeMVvD1F3RGpu1"
+    assert shown_url(url, False) == url
+    assert "O28oh1MmAm" not in shown_url(url, True) and shown_url(url, True).startswith("https://api.x.com/oauth/")

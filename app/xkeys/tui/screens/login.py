@@ -112,7 +112,9 @@ class UserTokensScreen(XScreen):
         msg = scrub(str(getattr(exc, "message", "") or exc))[:200]
         self.error = diag or "unknown"
         self._status(f"✗ {msg}", "bold red")
-        await show_cards(self.services, self.query_one("#login-cards", Vertical), [], diag or "unknown", msg)
+        box = self.query_one("#login-cards", Vertical)
+        await show_cards(self.services, box, [], diag or "unknown", msg)
+        box.call_after_refresh(box.scroll_visible, animate=False)
 
     def _client(self) -> Any:
         return self.services.http_client() if self.services.http_client is not None else None
@@ -185,10 +187,17 @@ class UserTokensScreen(XScreen):
         self.error = None
         t = Text()
         t.append("Authorize URL  ", style="bold")
-        t.append(self.url, style="underline")
+        t.append(shown_url(self.url, self.xapp.safe_mode), style="underline")
         self.query_one("#login-url", Static).update(t)
         self._status(hint, "bold")
         self._show_inputs()
+
+    def set_safe_mode(self, safe: bool) -> None:
+        if self.url:
+            t = Text()
+            t.append("Authorize URL  ", style="bold")
+            t.append(shown_url(self.url, safe), style="underline")
+            self.query_one("#login-url", Static).update(t)
 
     def action_copy_url(self) -> None:
         if self.url:
@@ -267,6 +276,15 @@ class UserTokensScreen(XScreen):
         if event.input.id in ("login-pin-input", "login-redirect"):
             event.stop()
             self.exchange()
+
+
+def shown_url(url: str, safe: bool) -> str:
+    """The authorize URL as shown: in screen-share safe mode it is cut after the first 6
+    characters of its query (it carries a request token / state); Copy and Open use the full one."""
+    if not safe or "?" not in url:
+        return url
+    head, query = url.split("?", 1)
+    return f"{head}?{query[:6]}… (use Copy URL / Open in browser)"
 
 
 class _Nothing:
