@@ -187,3 +187,15 @@ def test_safe_mode_cuts_the_authorize_url() -> None:
     url = "https://api.x.com/oauth/authorize?oauth_token=O28oh1MmAmIDYVeMVvD1F3RGpu1"
     assert shown_url(url, False) == url
     assert "O28oh1MmAm" not in shown_url(url, True) and shown_url(url, True).startswith("https://api.x.com/oauth/")
+
+
+async def test_key_entry_has_a_visible_button_for_the_user_token_step(make_sandbox: Any) -> None:
+    sb = make_sandbox("healthy")
+    app = make_test_app(services=sb.services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _to_key_entry(pilot, path_index=0)
+        button = app.screen.query_one("#user-tokens")
+        button.press()
+        await settle(pilot)
+        assert isinstance(app.screen, UserTokensScreen)

@@ -234,6 +234,9 @@ class KeyEntryScreen(WizardScreen):
                 )
                 f.form_kinds = form
                 yield f
+            if form & {Kind.ACCESS_TOKEN, Kind.OAUTH2_ACCESS_TOKEN}:
+                # FACTS.md section 2: user tokens come from the PIN (OAuth 1.0a) or PKCE (OAuth 2.0) flow
+                yield Button("Get user tokens (PIN or PKCE)…", id="user-tokens", compact=True)
         yield from self.nav("Verify")
         yield from self.compose_footer()
 
@@ -271,6 +274,12 @@ class KeyEntryScreen(WizardScreen):
         if event.button.id == "fill":
             event.stop()
             self.action_fill()
+            return
+        if event.button.id == "user-tokens":
+            event.stop()
+            from xkeys.tui.screens.login import open_for
+
+            open_for(self)
             return
         super().on_button_pressed(event)
 
