@@ -86,9 +86,10 @@ def test_kill_9_during_saves_never_corrupts_the_store(fast_dir, monkeypatch):
     per_save = (time.perf_counter() - t0) / 3
     last = 3
     advanced = 0
+    delay = per_save
     for i in range(KILLS):
         pid = _start()
-        time.sleep(per_save * (0.5 + (i % 9) * 0.6))  # land the kill at varied points of a save
+        time.sleep(delay * (0.5 + (i % 9) * 0.6))  # land the kill at varied points of a save
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         p = Store().load("acme")  # must always load, with a consistent generation
@@ -96,7 +97,10 @@ def test_kill_9_during_saves_never_corrupts_the_store(fast_dir, monkeypatch):
         n_secret = int(p.values[Kind.CONSUMER_SECRET].rsplit("-", 1)[1])
         assert n_bearer == n_secret, "a generation mixed values of two saves"
         assert n_bearer >= last, "the store went back in time"
-        advanced += n_bearer > last
+        if n_bearer > last:
+            advanced += 1
+        else:  # a busy machine gave the child no time to save: give the next ones longer
+            delay = min(delay * 1.3, 0.5)
         last = n_bearer
     assert advanced > KILLS // 4, "the loop barely saved: the test would not exercise crashes"
     leftovers = [f for f in os.listdir(cfg) if f.endswith(".tmp")]
